@@ -1,0 +1,83 @@
+"""Application factory: ``create_app`` is a list of small named steps."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import PROJECT_ROOT, Config, config_from_env
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    config = config or config_from_env()
+    config.check()
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), instance_path=str(PROJECT_ROOT / "instance"))
+    app.config.from_object(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_error_handlers(app)
+    register_cli(app)
+    register_template_helpers(app)
+    connect_signals(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every table known to Alembic and the ORM)
+    from app.db import configure_sqlite
+    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.i18n import select_locale
+
+    Path(app.instance_path).mkdir(exist_ok=True)
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from app.auth.models import User
+        return db.session.get(User, int(user_id))
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+    from app.events.units_views import bp as units_bp
+    from app.events.views import bp as events_bp
+    from app.main.views import bp as main_bp
+
+    for bp in (main_bp, auth_bp, units_bp, events_bp):
+        app.register_blueprint(bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from app.auth.permissions import enforce
+
+    # Runs after CSRFProtect's hook; both must pass.
+    app.before_request(enforce)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from app.errors import register
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.i18n import register_template_globals
+    register_template_globals(app)
+
+
+def connect_signals(app: Flask) -> None:
+    """Later features subscribe to earlier features' signals here (none yet beyond the foundation)."""

@@ -1,0 +1,87 @@
+"""User accounts, login attempts (the throttle counts them in the database, so every gunicorn
+worker sees the same count) and one-time login links for expert accounts."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app import clock
+from app.db import Moment, enum_column
+from app.extensions import db
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    ORGANIZER = "organizer"
+    UNIT_ADMIN = "unit_admin"
+    EXPERT = "expert"
+    ARBITER = "arbiter"
+    CONTESTANT = "contestant"
+
+
+# Roles whose powers reach only their unit's tree.
+UNIT_SCOPED_ROLES = frozenset({Role.ORGANIZER, Role.UNIT_ADMIN, Role.ARBITER})
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
+
+    unit = relationship("Unit")
+    person = relationship("Person")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        # werkzeug's default is scrypt, a memory-hard KDF.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"
+
+
+class LoginAttempt(db.Model):
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(Moment, index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class LoginLink(db.Model):
+    """A one-time login link; only the SHA-256 of its token is stored."""
+
+    __tablename__ = "login_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(Moment)
+    used_at: Mapped[datetime | None] = mapped_column(Moment)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,111 @@
+"""The command line of formats.md (``flask --app wsgi …``).
+
+Conventions: English messages; exit 0 success, 1 input refused, 2 usage error (click's own), 3 partly
+done; one summary line on stdout for a command that writes, problems on stderr; each writing
+command is one transaction audited as ``cli:<os user>``.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app import audit
+from app.errors import DomainError, InputRefused
+from app.extensions import db
+
+import_group = AppGroup("import", help="Import units, events, contestants, judges … (formats.md).")
+users_group = AppGroup("users", help="User accounts.")
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def cli_transaction() -> Iterator[None]:
+    """One transaction, audited as the OS user; a refused input is reported in full and rolled back."""
+    with audit.acting_as(audit.cli_actor()):
+        try:
+            yield
+            db.session.commit()
+        except InputRefused as refused:
+            db.session.rollback()
+            for problem in refused.problems:
+                click.echo(str(problem), err=True)
+            fail(f"refused: {len(refused.problems)} problem(s), nothing saved")
+        except DomainError as error:
+            db.session.rollback()
+            fail(f"refused: {error}")
+
+
+def read_file(path: str) -> tuple[bytes, str]:
+    file = Path(path)
+    if not file.is_file():
+        fail(f"no such file: {path}", 2)
+    return file.read_bytes(), file.name
+
+
+@import_group.command("units")
+@click.argument("file")
+def import_units_command(file: str) -> None:
+    """Units (csv/xlsx): code,name,kind,parent_code."""
+    from app.events.services import UNIT_COLUMNS, import_units
+    from app.tabular import read_table
+
+    data, name = read_file(file)
+    with cli_transaction():
+        result = import_units(read_table(data, name, UNIT_COLUMNS))
+    click.echo(f"imported {result.created + result.updated} units ({result.created} new, {result.updated} changed)")
+
+
+@import_group.command("event")
+@click.argument("file")
+@click.option("--update", is_flag=True, help="Change an existing event before it starts.")
+def import_event_command(file: str, update: bool) -> None:
+    """An event with its skills (json)."""
+    from app.events.services import import_event
+
+    data, _ = read_file(file)
+    with cli_transaction():
+        event = import_event(data, update=update)
+    click.echo(f"{'updated' if update else 'imported'} event {event.code} with {len(event.skills)} skills")
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["admin", "organizer", "unit_admin", "expert", "arbiter",
+                                                          "contestant"]))
+@click.option("--unit", "unit_code", help="Unit code (required for organizer, unit_admin, arbiter).")
+@click.option("--id-number", help="Links a contestant account to its person.")
+@click.option("--password", help="Initial password (prompted when omitted on a terminal).")
+def users_create_command(username: str, role: str, unit_code: str | None, id_number: str | None,
+                         password: str | None) -> None:
+    """Create a user with a global role."""
+    from app.auth.services import create_user
+
+    if password is None and sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with cli_transaction():
+        user, link = create_user(username, role, unit_code=unit_code, id_number=id_number, password=password)
+    if link:
+        click.echo(f"{user.username}\t{link}")
+    click.echo(f"created user {user.username} ({user.role.value})", err=bool(link))
+
+
+def register(app: Flask) -> None:
+    for group in (import_group, users_group):
+        app.cli.add_command(group)
+    for command in _extra_commands():
+        app.cli.add_command(command)
+
+
+def _extra_commands() -> list[Callable]:
+    from app.demo import demo_command
+    return [demo_command]

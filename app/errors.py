@@ -1,0 +1,74 @@
+"""Domain errors and the HTTP error pages.
+
+A refused input carries *every* problem found, each located (``row 5, id_number`` or a JSON path
+``skills[0].quota_per_unit``), so a person fixes the whole file in one go.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+def at_row(row: int, column: str, message: str) -> Problem:
+    return Problem(f"row {row}, {column}" if column else f"row {row}", message)
+
+
+class DomainError(ValueError):
+    """An operation refused for a reason a person can act on."""
+
+
+class InputRefused(DomainError):
+    """A file or form refused as a whole; nothing was saved."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _page(status: int, title: str, message: str):
+    if _wants_json():
+        return jsonify(error=message), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(400)
+    def bad_request(e):
+        return _page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(e):
+        return _page(400, _("Form expired"),
+                     _("The form's security token is missing or expired. Reload the page and submit again."))
+
+    @app.errorhandler(403)
+    def forbidden(e):
+        return _page(403, _("Not allowed"), _("Your account may not open this page."))
+
+    @app.errorhandler(404)
+    def not_found(e):
+        return _page(404, _("Not found"), _("There is nothing at this address."))
+
+    @app.errorhandler(405)
+    def not_allowed(e):
+        return _page(405, _("Not allowed"), _("This address does not accept that method."))
+
+    @app.errorhandler(413)
+    def too_large(e):
+        return _page(413, _("File too large"), _("Files may be at most 16 MB."))

@@ -1,0 +1,1 @@
+"""Events: units, tiers, events and their skills, registration, panels."""

@@ -1,0 +1,302 @@
+"""Units and events: imports (shared by the command line and web uploads), create and update.
+
+Services validate, write and audit but never commit: the caller (a view, or a CLI command) commits
+once, so a refused operation leaves nothing behind.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app import audit, clock
+from app.errors import DomainError, InputRefused, Problem, at_row
+from app.events.event_file import UNIT_CODE_PATTERN, EventSpec, SkillSpec, parse_event
+from app.events.models import Event, EventOrganizer, Registration, Skill, Unit, UnitKind
+from app.extensions import db
+from app.json_reader import JsonReader, join, load_json
+from app.tabular import Row
+
+UNIT_COLUMNS = ["code", "name", "kind", "parent_code"]
+EVENT_AUDIT_FIELDS = ["code", "name", "tier", "event_class", "effective_tier", "year", "starts_on", "ends_on",
+                      "registration_opens", "registration_closes", "delegation_kind", "awards", "tie_breakers"]
+
+
+class EventsError(DomainError):
+    pass
+
+
+def unit_by_code(code: str) -> Unit | None:
+    return db.session.scalar(select(Unit).where(Unit.code == code))
+
+
+def event_by_code(code: str) -> Event | None:
+    return db.session.scalar(select(Event).where(Event.code == code))
+
+
+def _unit_state(unit: Unit) -> dict[str, Any]:
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind,
+            "parent_code": unit.parent.code if unit.parent else None}
+
+
+# --- units --------------------------------------------------------------------------------------
+
+@dataclass
+class UnitsImported:
+    created: int
+    updated: int
+
+
+def import_units(rows: list[Row]) -> UnitsImported:
+    """Create or update units by code; parents may come later in the file or exist already."""
+    problems: list[Problem] = []
+    by_code: dict[str, Row] = {}
+    kinds = {k.value for k in UnitKind}
+    for row in rows:
+        code, name, kind = row["code"], row["name"], row["kind"]
+        if not re.fullmatch(UNIT_CODE_PATTERN, code):
+            problems.append(at_row(row.number, "code", f"{code!r} must be 1–20 of A–Z, 0–9 and -"))
+        elif code in by_code:
+            problems.append(at_row(row.number, "code", f"{code} already on row {by_code[code].number}"))
+        else:
+            by_code[code] = row
+        if not name:
+            problems.append(at_row(row.number, "name", "is empty"))
+        elif len(name) > 200:
+            problems.append(at_row(row.number, "name", "is longer than 200 characters"))
+        if kind not in kinds:
+            problems.append(at_row(row.number, "kind", f"{kind!r} is not one of {', '.join(sorted(kinds))}"))
+    existing = {u.code: u for u in db.session.scalars(select(Unit))}
+    for code, row in by_code.items():
+        parent = row["parent_code"]
+        if parent and parent not in by_code and parent not in existing:
+            problems.append(at_row(row.number, "parent_code", f"unknown unit {parent}"))
+        elif parent == code:
+            problems.append(at_row(row.number, "parent_code", "a unit cannot be its own parent"))
+    problems += _cycles(by_code, existing)
+    if problems:
+        raise InputRefused(problems)
+    befores = {code: _unit_state(existing[code]) if code in existing else None for code in by_code}
+    for code, row in by_code.items():
+        unit = existing.get(code)
+        if unit is None:
+            unit = existing[code] = Unit(code=code)
+            db.session.add(unit)
+        unit.name, unit.kind = row["name"], UnitKind(row["kind"])
+    for code, row in by_code.items():
+        existing[code].parent = existing[row["parent_code"]] if row["parent_code"] else None
+    db.session.flush()
+    created = updated = 0
+    for code, before in befores.items():
+        after = _unit_state(existing[code])
+        if before is None:
+            created += 1
+        elif before != after:
+            updated += 1
+        else:
+            continue
+        audit.record("unit.import", "unit", code, before=before, after=after)
+    return UnitsImported(created, updated)
+
+
+def _cycles(by_code: dict[str, Row], existing: dict[str, Unit]) -> list[Problem]:
+    """A parent chain that comes back to its start would make the tree a loop."""
+    def parent_of(code: str) -> str | None:
+        if code in by_code:
+            return by_code[code]["parent_code"] or None
+        unit = existing.get(code)
+        return unit.parent.code if unit and unit.parent else None
+
+    problems = []
+    for code, row in by_code.items():
+        seen, node = {code}, parent_of(code)
+        while node is not None:
+            if node in seen:
+                problems.append(at_row(row.number, "parent_code", f"{row['parent_code']} makes a loop in the unit tree"))
+                break
+            seen.add(node)
+            node = parent_of(node)
+    return problems
+
+
+def save_unit(unit: Unit | None, *, code: str, name: str, kind: UnitKind, parent: Unit | None) -> Unit:
+    """Create (``unit`` None) or change a unit from the web form."""
+    if parent is not None and unit is not None:
+        node = parent
+        while node is not None:
+            if node.id == unit.id:
+                raise EventsError("a unit cannot be placed under itself or its own descendants")
+            node = node.parent
+    clash = unit_by_code(code)
+    if clash is not None and clash is not unit:
+        raise EventsError(f"unit code {code} is taken")
+    before = _unit_state(unit) if unit else None
+    if unit is None:
+        unit = Unit(code=code, name=name, kind=kind, parent=parent)
+        db.session.add(unit)
+    else:
+        unit.code, unit.name, unit.kind, unit.parent = code, name, kind, parent
+    db.session.flush()
+    audit.record("unit.create" if before is None else "unit.update", "unit", unit.code,
+                 before=before, after=_unit_state(unit))
+    return unit
+
+
+# --- events -------------------------------------------------------------------------------------
+
+def import_event(data: bytes, *, update: bool = False) -> Event:
+    """The event file of formats.md; ``update`` changes an existing event before it starts."""
+    return save_event_document(load_json(data), update=update)
+
+
+def save_event_document(doc: Any, *, update: bool = False, expected_code: str | None = None) -> Event:
+    """Validate an event document (file or web form) and create or update the event with its skills."""
+    reader = JsonReader()
+    spec = parse_event(doc, reader)
+    if spec is None:
+        reader.raise_if_any()
+    refs = _resolve_references(spec, reader)
+    code = spec.values["code"]
+    existing = event_by_code(code) if code else None
+    if expected_code is not None and code != expected_code:
+        reader.fail("code", "cannot be changed")
+    if existing is not None and not update:
+        reader.fail("code", f"event {code} exists already (use --update to change it before it starts)")
+    if existing is None and update:
+        reader.fail("code", f"no event {code} to update")
+    if existing is not None and update and clock.today() >= existing.starts_on:
+        reader.fail("code", f"event {code} started on {existing.starts_on.isoformat()}; it can no longer be changed")
+    if existing is not None and update:
+        _check_removed_skills(existing, spec, reader)
+    reader.raise_if_any()
+    return _write_event(existing, spec, refs)
+
+
+@dataclass
+class _References:
+    organizers: list[Unit]
+    feeder: Event | None
+    issuer: Unit | None
+    hosts: dict[str, Unit | None]
+
+
+def _resolve_references(spec: EventSpec, r: JsonReader) -> _References:
+    units = {u.code: u for u in db.session.scalars(select(Unit))}
+    organizers = []
+    for i, code in enumerate(spec.organizers):
+        if code not in units:
+            r.fail(join("organizers", i), f"unknown unit {code}")
+        else:
+            organizers.append(units[code])
+    feeder = None
+    if spec.feeder_event:
+        feeder = event_by_code(spec.feeder_event)
+        tier = spec.values.get("tier")
+        if feeder is None:
+            r.fail("feeder_event", f"unknown event {spec.feeder_event}")
+        elif tier and feeder.tier_info.rank <= _rank(spec.values):
+            r.fail("feeder_event", f"{feeder.code} is not at a lower tier than this event")
+    issuer = None
+    if spec.level_certificate_issuer:
+        issuer = units.get(spec.level_certificate_issuer)
+        if issuer is None:
+            r.fail("level_certificate_issuer", f"unknown unit {spec.level_certificate_issuer}")
+    hosts: dict[str, Unit | None] = {}
+    for skill in spec.skills:
+        hosts[skill.values["code"]] = None
+        if skill.host_unit:
+            if skill.host_unit not in units:
+                r.fail(join(skill.path, "host_unit"), f"unknown unit {skill.host_unit}")
+            hosts[skill.values["code"]] = units.get(skill.host_unit)
+    return _References(organizers, feeder, issuer, hosts)
+
+
+def _rank(values: dict[str, Any]) -> int:
+    from scoring.tiers import TIERS
+    return TIERS[values.get("effective_tier") or values["tier"]].rank
+
+
+def _check_removed_skills(event: Event, spec: EventSpec, r: JsonReader) -> None:
+    kept = {s.values["code"] for s in spec.skills}
+    for skill in event.skills:
+        if skill.code not in kept:
+            registered = db.session.scalar(select(func.count()).select_from(Registration)
+                                           .where(Registration.skill_id == skill.id))
+            if registered:
+                r.fail("skills", f"skill {skill.code} has {registered} registrations and cannot be removed")
+
+
+def _write_event(event: Event | None, spec: EventSpec, refs: _References) -> Event:
+    before = audit.snapshot(event, EVENT_AUDIT_FIELDS) if event else None
+    if event is None:
+        event = Event()
+        db.session.add(event)
+    for name, value in spec.values.items():
+        setattr(event, name, value)
+    event.feeder_event = refs.feeder
+    event.level_certificate_issuer = refs.issuer
+    event.organizer_links.clear()
+    db.session.flush()
+    for position, unit in enumerate(refs.organizers):
+        event.organizer_links.append(EventOrganizer(unit=unit, position=position))
+    current = {s.code: s for s in event.skills}
+    wanted: list[Skill] = []
+    for skill_spec in spec.skills:
+        skill = current.get(skill_spec.values["code"]) or Skill()
+        _fill_skill(skill, skill_spec, refs.hosts[skill_spec.values["code"]])
+        wanted.append(skill)
+    event.skills[:] = wanted
+    db.session.flush()
+    audit.record("event.create" if before is None else "event.update", "event", event.code, before=before,
+                 after=audit.snapshot(event, EVENT_AUDIT_FIELDS)
+                 | {"skills": [s.code for s in event.skills]}, event_id=event.id)
+    return event
+
+
+def _fill_skill(skill: Skill, spec: SkillSpec, host: Unit | None) -> None:
+    for name, value in spec.values.items():
+        setattr(skill, name, value)
+    skill.host_unit = host
+
+
+def event_document(event: Event) -> dict[str, Any]:
+    """An event back in the shape of its file (for the edit form and exports)."""
+    doc: dict[str, Any] = {
+        "code": event.code, "name": event.name, "tier": event.tier, "year": event.year,
+        "organizers": [u.code for u in event.organizers],
+        "starts_on": event.starts_on.isoformat(), "ends_on": event.ends_on.isoformat(),
+        "registration": None if event.registration_opens is None else {
+            "opens": event.registration_opens.isoformat(), "closes": event.registration_closes.isoformat()},
+        "feeder_event": event.feeder_event.code if event.feeder_event else None,
+        "delegation_kind": event.delegation_kind.value if event.delegation_kind else None,
+        "awards": event.awards, "promotion_rules": event.promotion_rules, "tie_breakers": list(event.tie_breakers),
+        "flagship": event.flagship, "blind_marking": event.blind_marking,
+        "marking_team_size": event.marking_team_size, "spread_limit": event.spread_limit,
+        "section_tolerance": str(event.section_tolerance), "tie_window": str(event.tie_window),
+        "appeals_hours": event.appeals_hours, "min_standardized": event.min_standardized,
+        "level_certificate_issuer": event.level_certificate_issuer.code if event.level_certificate_issuer else None,
+        "self_registration": event.self_registration, "bar_previous_medallists": event.bar_previous_medallists,
+        "employees_of_organizers_only": event.employees_of_organizers_only,
+        "skills": [skill_document(s) for s in event.skills],
+    }
+    if event.event_class is not None:
+        doc["class"] = int(event.event_class) if event.event_class.isdigit() else event.event_class
+    if event.effective_tier:
+        doc["effective_tier"] = event.effective_tier
+    return doc
+
+
+def skill_document(skill: Skill) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "code": skill.code, "name": skill.name, "group": skill.group.value if skill.group else None,
+        "team_size": skill.team_size, "quota_per_unit": skill.quota_per_unit,
+        "host_unit": skill.host_unit.code if skill.host_unit else None,
+        "min_age": skill.min_age, "max_age": skill.max_age,
+        "age_reference": skill.age_reference.isoformat() if skill.age_reference else None,
+        "min_level": skill.min_level, "components": skill.components,
+    }
+    if skill.occupation_code:
+        doc["occupation"] = {"code": skill.occupation_code, "name": skill.occupation_name}
+    return doc

@@ -1,0 +1,56 @@
+"""Language choice (zh-CN by default, en on request) and template helpers.
+
+Messages are written in English in the code and translated to zh_CN in
+``app/translations/zh_CN/LC_MESSAGES/messages.po``; a test fails when one lacks a translation.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale, lazy_gettext as _l
+
+from app.people.idcard import mask
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# Display names of codes that templates show; one table so every page says the same thing.
+LABELS = {
+    "role": {"admin": _l("Administrator"), "organizer": _l("Organizer"), "unit_admin": _l("Unit administrator"),
+             "expert": _l("Expert"), "arbiter": _l("Arbiter"), "contestant": _l("Contestant")},
+    "unit_kind": {"province": _l("Province"), "city": _l("City"), "county": _l("County"),
+                  "industry": _l("Industry body"), "enterprise": _l("Enterprise"), "school": _l("School"),
+                  "hr_authority": _l("HR authority"), "other": _l("Other")},
+    "group": {"employee": _l("Employee group"), "student": _l("Student group")},
+    "event_class": {"1": _l("Class 1"), "2": _l("Class 2"), "3": _l("Class 3"),
+                    "comprehensive": _l("Comprehensive")},
+}
+
+
+def label(kind: str, code) -> str:
+    if code is None or code == "":
+        return ""
+    value = getattr(code, "value", code)
+    return str(LABELS[kind].get(value, value))
+
+
+def tier_name(code: str) -> str:
+    from scoring.tiers import TIERS
+    tier = TIERS.get(code)
+    if tier is None:
+        return code
+    return tier.name_zh if str(get_locale()).startswith("zh") else tier.name_en
+
+
+def register_template_globals(app: Flask) -> None:
+    app.jinja_env.globals.update(label=label, tier_name=tier_name, current_locale=lambda: str(get_locale()))
+    app.jinja_env.filters["masked"] = mask
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    @app.context_processor
+    def _next_url():
+        return {"request_path": request.full_path.rstrip("?") if request else "/"}

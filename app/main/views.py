@@ -1,0 +1,41 @@
+"""The home page: organizers and admins see their events grouped by tier and year."""
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.models import Role
+from app.auth.permissions import allow_authenticated
+from app.auth.scope import manageable_unit_ids
+from app.events.models import Event, EventOrganizer
+from app.extensions import db
+from scoring.tiers import TIERS
+
+bp = Blueprint("main", __name__)
+
+
+def visible_events(user) -> list[Event]:
+    """Admins see every event; organizers those organized within their unit tree."""
+    query = select(Event)
+    ids = manageable_unit_ids(user)
+    if ids is not None:
+        query = query.where(Event.id.in_(select(EventOrganizer.event_id).where(EventOrganizer.unit_id.in_(ids))))
+    return list(db.session.scalars(query))
+
+
+@bp.route("/")
+@allow_authenticated
+def home():
+    if current_user.role not in (Role.ADMIN, Role.ORGANIZER):
+        return render_template("main/home.html")
+    events = visible_events(current_user)
+    years = sorted({e.year for e in events}, reverse=True)
+    year = request.args.get("year", type=int)
+    if year is not None:
+        events = [e for e in events if e.year == year]
+    events.sort(key=lambda e: (TIERS[e.tier].rank, -e.year, e.starts_on, e.code))
+    by_tier = [(tier, list(items)) for tier, items in groupby(events, key=lambda e: e.tier)]
+    return render_template("main/dashboard.html", by_tier=by_tier, years=years, year=year)

@@ -1,0 +1,1 @@
+"""People: one human across events (persons), their skill-level records."""

@@ -1,0 +1,16 @@
+"""Blinker signals through which earlier features tell later ones that something changed.
+
+Senders are the services of the earlier feature; receivers are connected in ``create_app`` so no
+import runs against the flow (design.md). Every signal is sent with the event id as sender and
+keyword arguments naming what changed.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+criterion_locked = _signals.signal("criterion_locked")
+criterion_unlocked = _signals.signal("criterion_unlocked")
+attendance_changed = _signals.signal("attendance_changed")
+penalty_changed = _signals.signal("penalty_changed")
+result_amended = _signals.signal("result_amended")
+results_published = _signals.signal("results_published")

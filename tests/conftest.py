@@ -1,0 +1,76 @@
+"""Fixtures: one database per test session (SQLite file, or PostgreSQL when ``DATABASE_URL`` says
+so), built by the Alembic migrations themselves, and emptied after every test."""
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import pytest
+from sqlalchemy import text
+
+from app import clock, create_app
+from app.config import TestConfig, _database_url
+from app.extensions import db
+from tests import factories
+
+# A fixed "now" for every test: registration windows and ages depend on it.
+FROZEN_NOW = datetime(2026, 9, 1, 10, 0, tzinfo=clock.SHANGHAI)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if os.environ.get("DATABASE_URL"):
+        return _database_url()
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    application = create_app(Config)
+    with application.app_context():
+        from flask_migrate import downgrade, upgrade
+        if db.engine.dialect.name == "postgresql":
+            downgrade(revision="base")
+        upgrade()
+    yield application
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    with clock.frozen(FROZEN_NOW):
+        yield
+
+
+@pytest.fixture()
+def ctx(app):
+    """An app context with an empty database; everything is deleted afterwards."""
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture()
+def client(ctx):
+    return ctx.test_client()
+
+
+@pytest.fixture()
+def make(ctx):
+    return factories
+
+
+def login(client, username: str, password: str = factories.PASSWORD):
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302, response.data[:500]
+    return response
