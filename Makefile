@@ -1,0 +1,39 @@
+# Quick start: `make demo` (install, demo data on SQLite, serve) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := APP_ENV=development $(VENV)/bin/flask --app wsgi
+PORT ?= 5000
+
+.PHONY: install translations demo serve test test-postgres messages screenshots
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@
+
+# .po files are committed; the compiled .mo files are built here, at install.
+translations: install
+	$(VENV)/bin/pybabel compile -q -d app/translations
+
+demo: translations
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-absent
+	@echo "Jingsai: open http://127.0.0.1:$(PORT)/ and log in as organizer / jingsai-demo (more accounts in README.md)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: translations
+	$(VENV)/bin/pytest -q
+
+test-postgres: translations
+	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest -q -m "not browser"
+
+# After adding or changing user-facing text: refresh the catalogue, then translate the new entries.
+messages: install
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(VENV)/bin/pybabel update -q -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+screenshots: translations
+	$(PY) docs/screenshots/take.py
