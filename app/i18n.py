@@ -1,7 +1,7 @@
 """Language choice (zh-CN by default, en on request) and template helpers.
 
 Messages are written in English in the code and translated to zh_CN in
-``app/translations/zh_CN/LC_MESSAGES/messages.po``; a test fails when one lacks a translation.
+``app/translations/zh_Hans_CN/LC_MESSAGES/messages.po`` (Babel's spelling of zh_CN); a test fails when one lacks a translation.
 """
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ LABELS = {
     "group": {"employee": _l("Employee group"), "student": _l("Student group")},
     "event_class": {"1": _l("Class 1"), "2": _l("Class 2"), "3": _l("Class 3"),
                     "comprehensive": _l("Comprehensive")},
+    "panel_role": {"chief": _l("Chief expert"), "deputy": _l("Deputy chief expert"), "judge": _l("Judge"),
+                   "reserve": _l("Reserve judge"), "supervisor": _l("Supervisor")},
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 
+import flask_babel
 import pytest
 from sqlalchemy import text
 
@@ -30,6 +31,9 @@ def app(database_url):
         SQLALCHEMY_DATABASE_URI = database_url
 
     application = create_app(Config)
+    # Tests keep one app context open across requests (the ``ctx`` fixture); Flask-Babel caches
+    # the locale on it, so forget it at each request as a fresh context would.
+    application.before_request(flask_babel.refresh)
     with application.app_context():
         from flask_migrate import downgrade, upgrade
         if db.engine.dialect.name == "postgresql":
