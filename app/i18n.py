@@ -26,10 +26,18 @@ LABELS = {
                   "industry": _l("Industry body"), "enterprise": _l("Enterprise"), "school": _l("School"),
                   "hr_authority": _l("HR authority"), "other": _l("Other")},
     "group": {"employee": _l("Employee group"), "student": _l("Student group")},
+    "tie_breaker": {"criterion_weight": _l("Marks in the heaviest criteria"),
+                    "completion_time": _l("Shorter completion time")},
     "event_class": {"1": _l("Class 1"), "2": _l("Class 2"), "3": _l("Class 3"),
                     "comprehensive": _l("Comprehensive")},
     "panel_role": {"chief": _l("Chief expert"), "deputy": _l("Deputy chief expert"), "judge": _l("Judge"),
                    "reserve": _l("Reserve judge"), "supervisor": _l("Supervisor")},
+    "registration_status": {"submitted": _l("Submitted"), "approved": _l("Approved"), "rejected": _l("Rejected")},
+    "attendance": {"competed": _l("Competed"), "absent": _l("Absent"), "withdrawn": _l("Withdrawn"),
+                   "disqualified": _l("Disqualified")},
+    "id_type": {"resident": _l("Resident ID card"), "hmt_residence": _l("HMT residence permit"),
+                "hmt_permit": _l("HMT travel permit"), "passport": _l("Passport"),
+                "foreign_permanent": _l("Foreign permanent resident ID card")},
 }
 
 

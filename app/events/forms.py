@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.events.event_file import CODE_PATTERN, TIE_BREAKERS, UNIT_CODE_PATTERN
 from app.i18n import LABELS
@@ -45,7 +46,9 @@ class EventForm(FlaskForm):
     delegation_kind = SelectField(_l("Delegations are units of kind"), choices=_choices("unit_kind", blank=True))
     awards = SelectField(_l("Awards"), choices=[("cn_standard", _l("Chinese standard (gold/silver/bronze, 优胜奖)")),
                                                  ("worldskills", _l("WorldSkills medals"))])
-    tie_breakers = SelectMultipleField(_l("Tie-breakers"), choices=[(t, t) for t in sorted(TIE_BREAKERS)])
+    tie_breakers = SelectMultipleField(
+        _l("Tie-breakers"), choices=[(t, LABELS["tie_breaker"][t]) for t in sorted(TIE_BREAKERS)],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     blind_marking = BooleanField(_l("Blind marking (judges see secret numbers only)"))
     self_registration = BooleanField(_l("Individuals may register themselves"))
     bar_previous_medallists = BooleanField(_l("Bar previous medallists of this tier"))

@@ -1,0 +1,54 @@
+"""Screenshots of the main pages at tablet (768 px) and phone (390 px) width, for the README.
+
+Run with ``make screenshots``: it serves the demo on a scratch SQLite database and writes
+``docs/screenshots/<name>-<width>.png``.
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from app import clock  # noqa: E402
+from tests.e2e.server import CHROMIUM_ARGS, DEMO_NOW, log_in, serve_demo  # noqa: E402
+
+OUT = Path(__file__).resolve().parent
+WIDTHS = {"768": {"width": 768, "height": 1024}, "390": {"width": 390, "height": 844}}
+# (file name, account, path)
+PAGES = [
+    ("dashboard", "organizer", "/"),
+    ("event", "organizer", "/events/DEMO-PROV"),
+    ("event-form", "organizer", "/events/DEMO-PROV/edit"),
+    ("units", "organizer", "/units/"),
+]
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as scratch, clock.frozen(DEMO_NOW):
+        base, stop = serve_demo(Path(scratch) / "shots.db")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            for label, viewport in WIDTHS.items():
+                context = browser.new_context(viewport=viewport, locale="zh-CN")
+                page = context.new_page()
+                account = None
+                for name, user, path in PAGES:
+                    if user != account:
+                        context.clear_cookies()
+                        log_in(page, base, user)
+                        account = user
+                    page.goto(base + path)
+                    page.screenshot(path=str(OUT / f"{name}-{label}.png"), full_page=True)
+                    print(f"docs/screenshots/{name}-{label}.png")
+                context.close()
+            browser.close()
+        stop()
+
+
+if __name__ == "__main__":
+    main()
