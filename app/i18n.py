@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale, lazy_gettext as _l
 
+from app.messages import translated, translated_where
 from app.people.idcard import mask
 
 
@@ -59,6 +60,8 @@ def tier_name(code: str) -> str:
 def register_template_globals(app: Flask) -> None:
     app.jinja_env.globals.update(label=label, tier_name=tier_name, current_locale=lambda: str(get_locale()))
     app.jinja_env.filters["masked"] = mask
+    app.jinja_env.filters["translated"] = translated
+    app.jinja_env.filters["where"] = translated_where
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
     @app.context_processor

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.errors import InputRefused, Problem
+from app.messages import msg
 
 _MISSING = object()
 
@@ -22,9 +23,9 @@ def load_json(data: bytes) -> Any:
     try:
         return json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
     except UnicodeDecodeError:
-        raise InputRefused([Problem("file", "not UTF-8 text")]) from None
+        raise InputRefused([Problem("file", msg("not UTF-8 text"))]) from None
     except json.JSONDecodeError as e:
-        raise InputRefused([Problem(f"line {e.lineno}, column {e.colno}", f"not valid JSON: {e.msg}")]) from None
+        raise InputRefused([Problem(f"line {e.lineno}, column {e.colno}", msg("not valid JSON: %(reason)s", reason=e.msg))]) from None
 
 
 def join(path: str, key: str | int) -> str:
@@ -46,20 +47,20 @@ class JsonReader:
 
     def obj(self, value: Any, path: str, required: set[str], optional: set[str]) -> dict | None:
         if not isinstance(value, dict):
-            self.fail(path or "file", "must be an object")
+            self.fail(path or "file", msg("must be an object"))
             return None
         for key in value:
             if key not in required and key not in optional:
-                self.fail(join(path, key), "unknown key")
+                self.fail(join(path, key), msg("unknown key"))
         for key in sorted(required - set(value)):
-            self.fail(join(path, key), "is required")
+            self.fail(join(path, key), msg("is required"))
         return value
 
     def _get(self, obj: dict, key: str, path: str, required: bool) -> Any:
         value = obj.get(key, _MISSING)
         if value is _MISSING or value is None:
             if required and value is None:
-                self.fail(join(path, key), "must not be null")
+                self.fail(join(path, key), msg("must not be null"))
             return None
         return value
 
@@ -69,13 +70,13 @@ class JsonReader:
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            self.fail(join(path, key), "must be a non-empty string")
+            self.fail(join(path, key), msg("must be a non-empty string"))
             return None
         value = value.strip()
         if len(value) > max_length:
-            self.fail(join(path, key), f"must be at most {max_length} characters")
+            self.fail(join(path, key), msg("must be at most %(n)s characters", n=max_length))
         elif pattern and not re.fullmatch(pattern, value):
-            self.fail(join(path, key), f"{value!r} does not match {pattern}")
+            self.fail(join(path, key), msg("%(value)s does not match %(pattern)s", value=repr(value), pattern=pattern))
         return value
 
     def integer(self, obj: dict, key: str, path: str, *, required: bool = False, minimum: int | None = None,
@@ -84,13 +85,13 @@ class JsonReader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | Decimal) or value != int(value):
-            self.fail(join(path, key), "must be a whole number")
+            self.fail(join(path, key), msg("must be a whole number"))
             return None
         value = int(value)
         if minimum is not None and value < minimum:
-            self.fail(join(path, key), f"must be at least {minimum}")
+            self.fail(join(path, key), msg("must be at least %(minimum)s", minimum=minimum))
         if maximum is not None and value > maximum:
-            self.fail(join(path, key), f"must be at most {maximum}")
+            self.fail(join(path, key), msg("must be at most %(maximum)s", maximum=maximum))
         return value
 
     def boolean(self, obj: dict, key: str, path: str) -> bool | None:
@@ -98,7 +99,7 @@ class JsonReader:
         if value is None:
             return None
         if not isinstance(value, bool):
-            self.fail(join(path, key), "must be true or false")
+            self.fail(join(path, key), msg("must be true or false"))
             return None
         return value
 
@@ -111,7 +112,7 @@ class JsonReader:
                 return date.fromisoformat(value)
             except ValueError:
                 pass
-        self.fail(join(path, key), "must be a date YYYY-MM-DD")
+        self.fail(join(path, key), msg("must be a date YYYY-MM-DD"))
         return None
 
     def decimal2(self, obj: dict, key: str, path: str, *, required: bool = False,
@@ -126,13 +127,13 @@ class JsonReader:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite():
-            self.fail(join(path, key), "must be a decimal number")
+            self.fail(join(path, key), msg("must be a decimal number"))
             return None
         if number != number.quantize(Decimal("0.01")):
-            self.fail(join(path, key), "must have at most 2 decimals")
+            self.fail(join(path, key), msg("must have at most 2 decimals"))
             return None
         if minimum is not None and number < minimum:
-            self.fail(join(path, key), f"must be at least {minimum}")
+            self.fail(join(path, key), msg("must be at least %(minimum)s", minimum=minimum))
         return number.quantize(Decimal("0.01"))
 
     def choice(self, obj: dict, key: str, path: str, choices: set[str] | list[str], *,
@@ -141,7 +142,7 @@ class JsonReader:
         if value is None:
             return None
         if not isinstance(value, str) or value not in choices:
-            self.fail(join(path, key), f"{value!r} is not one of {', '.join(sorted(choices))}")
+            self.fail(join(path, key), msg("%(value)s is not one of %(choices)s", value=repr(value), choices=", ".join(sorted(choices))))
             return None
         return value
 
@@ -150,6 +151,6 @@ class JsonReader:
         if value is None:
             return None
         if not isinstance(value, list):
-            self.fail(join(path, key), "must be a list")
+            self.fail(join(path, key), msg("must be a list"))
             return None
         return value

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from app.errors import InputRefused, Problem, at_row
+from app.messages import msg
 
 @dataclass(frozen=True)
 class Row:
@@ -32,7 +33,7 @@ def read_table(data: bytes, filename: str, columns: list[str]) -> list[Row]:
     elif suffix == ".xlsx":
         raw_rows = _xlsx_rows(data)
     else:
-        raise InputRefused([Problem("file", f"{suffix or 'no extension'}: expected .csv or .xlsx")])
+        raise InputRefused([Problem("file", msg("%(suffix)s: expected .csv or .xlsx", suffix=suffix or "no extension"))])
     return _to_rows(raw_rows, columns)
 
 
@@ -43,7 +44,7 @@ def _csv_rows(data: bytes) -> list[list[object]]:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            raise InputRefused([Problem("file", "not UTF-8 or GB18030 text")]) from None
+            raise InputRefused([Problem("file", msg("not UTF-8 or GB18030 text"))]) from None
     return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
 
 
@@ -53,7 +54,7 @@ def _xlsx_rows(data: bytes) -> list[list[object]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged or non-xlsx file
-        raise InputRefused([Problem("file", "not a readable .xlsx workbook")]) from None
+        raise InputRefused([Problem("file", msg("not a readable .xlsx workbook"))]) from None
     try:
         sheet = book.worksheets[0]
         return [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -88,20 +89,20 @@ def _to_rows(raw: list[list[object]], columns: list[str]) -> list[Row]:
     while raw and all(_cell_text(c) == "" for c in raw[-1]):
         raw.pop()
     if not raw:
-        raise InputRefused([Problem("file", "is empty: expected a header row")])
+        raise InputRefused([Problem("file", msg("is empty: expected a header row"))])
     header = [_header_key(c) for c in raw[0]]
     while header and header[-1] == "":
         header.pop()
     problems = []
     unknown = [h or f"(empty, column {i + 1})" for i, h in enumerate(header) if h not in columns]
     if unknown:
-        problems.append(Problem("row 1", f"unknown column(s): {', '.join(unknown)}"))
+        problems.append(Problem("row 1", msg("unknown column(s): %(columns)s", columns=", ".join(unknown))))
     missing = [c for c in columns if c not in header]
     if missing:
-        problems.append(Problem("row 1", f"missing column(s): {', '.join(missing)}"))
+        problems.append(Problem("row 1", msg("missing column(s): %(columns)s", columns=", ".join(missing))))
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
-        problems.append(Problem("row 1", f"repeated column(s): {', '.join(duplicated)}"))
+        problems.append(Problem("row 1", msg("repeated column(s): %(columns)s", columns=", ".join(duplicated))))
     if problems:
         raise InputRefused(problems)
     rows = []
@@ -114,8 +115,7 @@ def _to_rows(raw: list[list[object]], columns: list[str]) -> list[Row]:
             text = texts[i] if i < len(texts) else ""
             # Excel keeps 15 significant digits: an 18-digit ID typed as a number is already wrong.
             if isinstance(text, _NumberCell) and name == "id_number" and len(text) >= 15:
-                problems.append(at_row(offset, name, "stored as a number in Excel, digits lost; "
-                                                      "format the column as text"))
+                problems.append(at_row(offset, name, msg("stored as a number in Excel, digits lost; format the column as text")))
             values[name] = str(text).strip()
         rows.append(Row(offset, values))
     if problems:

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.events.models import SkillGroup, UnitKind
 from app.json_reader import JsonReader, join
+from app.messages import msg
 from scoring.levels import LADDER
 from scoring.tiers import NEEDS_EFFECTIVE_TIER, TIERS
 
@@ -78,15 +79,15 @@ def parse_event(doc: Any, r: JsonReader) -> EventSpec | None:
         "employees_of_organizers_only": bool(r.boolean(obj, "employees_of_organizers_only", "")),
     }
     if v["marking_team_size"] % 2 == 0:
-        r.fail("marking_team_size", "must be an odd number (3, 5, …)")
+        r.fail("marking_team_size", msg("must be an odd number (3, 5, …)"))
     v["event_class"], v["effective_tier"] = _tier_class(obj, v["tier"], r)
     v["registration_opens"], v["registration_closes"] = _registration(obj, r)
     v["awards"] = _awards(obj.get("awards", "cn_standard"), r)
     v["tie_breakers"] = _tie_breakers(obj, r)
     if v["starts_on"] and v["ends_on"] and v["ends_on"] < v["starts_on"]:
-        r.fail("ends_on", "is before starts_on")
+        r.fail("ends_on", msg("is before starts_on"))
     if v["registration_closes"] and v["starts_on"] and v["registration_closes"] > v["starts_on"]:
-        r.fail("registration.closes", "is after starts_on")
+        r.fail("registration.closes", msg("is after starts_on"))
     organizers = _unit_codes(obj, "organizers", r)
     spec = EventSpec(
         values=v, organizers=organizers,
@@ -100,7 +101,7 @@ def parse_event(doc: Any, r: JsonReader) -> EventSpec | None:
             continue
         code = skill.values["code"]
         if code in seen:
-            r.fail(join(skill.path, "code"), f"{code!r} appears twice")
+            r.fail(join(skill.path, "code"), msg("%(code)s appears twice", code=repr(code)))
         seen.add(code)
         spec.skills.append(skill)
     return spec
@@ -123,11 +124,11 @@ def _tier_class(obj: dict, tier: str | None, r: JsonReader) -> tuple[str | None,
     if event_class is None and tier == "national":
         event_class = "1"
     if event_class is None and tier == "provincial":
-        r.fail("class", "is required for a provincial event: 1, 2, 3 or comprehensive")
+        r.fail("class", msg("is required for a provincial event: 1, 2, 3 or comprehensive"))
     if tier in NEEDS_EFFECTIVE_TIER and effective is None and "effective_tier" not in obj:
-        r.fail("effective_tier", f"is required when tier is {tier}")
+        r.fail("effective_tier", msg("is required when tier is %(tier)s", tier=tier))
     if tier not in NEEDS_EFFECTIVE_TIER and effective is not None:
-        r.fail("effective_tier", "is only for special contests")
+        r.fail("effective_tier", msg("is only for special contests"))
     return event_class, effective
 
 
@@ -141,21 +142,21 @@ def _registration(obj: dict, r: JsonReader) -> tuple[date | None, date | None]:
     opens = r.day(reg, "opens", "registration", required=True)
     closes = r.day(reg, "closes", "registration", required=True)
     if opens and closes and closes < opens:
-        r.fail("registration.closes", "is before registration.opens")
+        r.fail("registration.closes", msg("is before registration.opens"))
     return opens, closes
 
 
 def _awards(value: Any, r: JsonReader) -> Any:
     if isinstance(value, str):
         if value not in AWARD_SCHEMES:
-            r.fail("awards", f"{value!r} is not worldskills, cn_standard or an award table")
+            r.fail("awards", msg("%(value)s is not worldskills, cn_standard or an award table", value=repr(value)))
         return value
     table = r.obj(value, "awards", {"bands"}, {"min_raw"})
     if table is None:
         return None
     bands = r.array(table, "bands", "awards", required=True) or []
     if not bands:
-        r.fail("awards.bands", "must list at least one band")
+        r.fail("awards.bands", msg("must list at least one band"))
     total = Decimal(0)
     for i, band in enumerate(bands):
         path = join("awards.bands", i)
@@ -166,7 +167,7 @@ def _awards(value: Any, r: JsonReader) -> Any:
         percent = r.decimal2(band, "top_percent", path, required=True, minimum=Decimal("0.01"))
         total += percent or 0
     if total > 100:
-        r.fail("awards.bands", f"top_percent values add up to {total}, more than 100")
+        r.fail("awards.bands", msg("top_percent values add up to %(total)s, more than 100", total=total))
     min_raw = r.decimal2(table, "min_raw", "awards", minimum=Decimal(0))
     return {"bands": [{"award": b.get("award"), "top_percent": str(b.get("top_percent"))}
                       for b in bands if isinstance(b, dict)],
@@ -177,22 +178,22 @@ def _tie_breakers(obj: dict, r: JsonReader) -> list[str]:
     names = r.array(obj, "tie_breakers", "") or []
     for i, name in enumerate(names):
         if name not in TIE_BREAKERS:
-            r.fail(join("tie_breakers", i), f"{name!r} is not one of {', '.join(sorted(TIE_BREAKERS))}")
+            r.fail(join("tie_breakers", i), msg("%(value)s is not one of %(choices)s", value=repr(name), choices=", ".join(sorted(TIE_BREAKERS))))
     if len(set(map(str, names))) != len(names):
-        r.fail("tie_breakers", "names a tie-breaker twice")
+        r.fail("tie_breakers", msg("names a tie-breaker twice"))
     return [str(n) for n in names]
 
 
 def _unit_codes(obj: dict, key: str, r: JsonReader) -> list[str]:
     codes = r.array(obj, key, "", required=True) or []
     if key in obj and not codes:
-        r.fail(key, "must name at least one unit")
+        r.fail(key, msg("must name at least one unit"))
     out = []
     for i, code in enumerate(codes):
         if not isinstance(code, str) or not code.strip():
-            r.fail(join(key, i), "must be a unit code")
+            r.fail(join(key, i), msg("must be a unit code"))
         elif code in out:
-            r.fail(join(key, i), f"{code!r} appears twice")
+            r.fail(join(key, i), msg("%(code)s appears twice", code=repr(code)))
         else:
             out.append(code.strip())
     return out
@@ -215,7 +216,7 @@ def _skill(item: Any, path: str, r: JsonReader) -> SkillSpec | None:
         "occupation_code": None, "occupation_name": None, "components": None,
     }
     if v["min_age"] is not None and v["max_age"] is not None and v["max_age"] < v["min_age"]:
-        r.fail(join(path, "max_age"), "is below min_age")
+        r.fail(join(path, "max_age"), msg("is below min_age"))
     occupation = obj.get("occupation")
     if occupation is not None:
         occ_path = join(path, "occupation")
@@ -241,9 +242,9 @@ def _components(obj: dict, path: str, r: JsonReader) -> list[dict] | None:
         code = r.text(comp, "code", cpath, required=True, pattern=r"[a-z][a-z0-9_]{0,31}")
         weight = r.decimal2(comp, "weight", cpath, required=True, minimum=Decimal("0.01"))
         if code in {c["code"] for c in out}:
-            r.fail(join(cpath, "code"), f"{code!r} appears twice")
+            r.fail(join(cpath, "code"), msg("%(code)s appears twice", code=repr(code)))
         total += weight or 0
         out.append({"code": code, "weight": str(weight)})
     if items and total != 100:
-        r.fail(join(path, "components"), f"weights add up to {total}, not 100")
+        r.fail(join(path, "components"), msg("weights add up to %(total)s, not 100", total=total))
     return out

@@ -17,6 +17,7 @@ from app.events.event_file import UNIT_CODE_PATTERN, EventSpec, SkillSpec, parse
 from app.events.models import Event, EventOrganizer, Registration, Skill, Unit, UnitKind
 from app.extensions import db
 from app.json_reader import JsonReader, join, load_json
+from app.messages import msg
 from app.tabular import Row
 
 UNIT_COLUMNS = ["code", "name", "kind", "parent_code"]
@@ -57,24 +58,24 @@ def import_units(rows: list[Row]) -> UnitsImported:
     for row in rows:
         code, name, kind = row["code"], row["name"], row["kind"]
         if not re.fullmatch(UNIT_CODE_PATTERN, code):
-            problems.append(at_row(row.number, "code", f"{code!r} must be 1–20 of A–Z, 0–9 and -"))
+            problems.append(at_row(row.number, "code", msg("%(code)s must be 1–20 of A–Z, 0–9 and -", code=repr(code))))
         elif code in by_code:
-            problems.append(at_row(row.number, "code", f"{code} already on row {by_code[code].number}"))
+            problems.append(at_row(row.number, "code", msg("%(code)s already on row %(row)s", code=code, row=by_code[code].number)))
         else:
             by_code[code] = row
         if not name:
-            problems.append(at_row(row.number, "name", "is empty"))
+            problems.append(at_row(row.number, "name", msg("is empty")))
         elif len(name) > 200:
-            problems.append(at_row(row.number, "name", "is longer than 200 characters"))
+            problems.append(at_row(row.number, "name", msg("is longer than 200 characters")))
         if kind not in kinds:
-            problems.append(at_row(row.number, "kind", f"{kind!r} is not one of {', '.join(sorted(kinds))}"))
+            problems.append(at_row(row.number, "kind", msg("%(value)s is not one of %(choices)s", value=repr(kind), choices=", ".join(sorted(kinds)))))
     existing = {u.code: u for u in db.session.scalars(select(Unit))}
     for code, row in by_code.items():
         parent = row["parent_code"]
         if parent and parent not in by_code and parent not in existing:
-            problems.append(at_row(row.number, "parent_code", f"unknown unit {parent}"))
+            problems.append(at_row(row.number, "parent_code", msg("unknown unit %(code)s", code=parent)))
         elif parent == code:
-            problems.append(at_row(row.number, "parent_code", "a unit cannot be its own parent"))
+            problems.append(at_row(row.number, "parent_code", msg("a unit cannot be its own parent")))
     problems += _cycles(by_code, existing)
     if problems:
         raise InputRefused(problems)
@@ -114,7 +115,7 @@ def _cycles(by_code: dict[str, Row], existing: dict[str, Unit]) -> list[Problem]
         seen, node = {code}, parent_of(code)
         while node is not None:
             if node in seen:
-                problems.append(at_row(row.number, "parent_code", f"{row['parent_code']} makes a loop in the unit tree"))
+                problems.append(at_row(row.number, "parent_code", msg("%(code)s makes a loop in the unit tree", code=row["parent_code"])))
                 break
             seen.add(node)
             node = parent_of(node)
@@ -127,11 +128,11 @@ def save_unit(unit: Unit | None, *, code: str, name: str, kind: UnitKind, parent
         node = parent
         while node is not None:
             if node.id == unit.id:
-                raise EventsError("a unit cannot be placed under itself or its own descendants")
+                raise EventsError(msg("a unit cannot be placed under itself or its own descendants"))
             node = node.parent
     clash = unit_by_code(code)
     if clash is not None and clash is not unit:
-        raise EventsError(f"unit code {code} is taken")
+        raise EventsError(msg("unit code %(code)s is taken", code=code))
     before = _unit_state(unit) if unit else None
     if unit is None:
         unit = Unit(code=code, name=name, kind=kind, parent=parent)
@@ -161,13 +162,13 @@ def save_event_document(doc: Any, *, update: bool = False, expected_code: str | 
     code = spec.values["code"]
     existing = event_by_code(code) if code else None
     if expected_code is not None and code != expected_code:
-        reader.fail("code", "cannot be changed")
+        reader.fail("code", msg("cannot be changed"))
     if existing is not None and not update:
-        reader.fail("code", f"event {code} exists already (use --update to change it before it starts)")
+        reader.fail("code", msg("event %(code)s exists already (use --update to change it before it starts)", code=code))
     if existing is None and update:
-        reader.fail("code", f"no event {code} to update")
+        reader.fail("code", msg("no event %(code)s to update", code=code))
     if existing is not None and update and clock.today() >= existing.starts_on:
-        reader.fail("code", f"event {code} started on {existing.starts_on.isoformat()}; it can no longer be changed")
+        reader.fail("code", msg("event %(code)s started on %(day)s; it can no longer be changed", code=code, day=existing.starts_on.isoformat()))
     if existing is not None and update:
         _check_removed_skills(existing, spec, reader)
     reader.raise_if_any()
@@ -187,7 +188,7 @@ def _resolve_references(spec: EventSpec, r: JsonReader) -> _References:
     organizers = []
     for i, code in enumerate(spec.organizers):
         if code not in units:
-            r.fail(join("organizers", i), f"unknown unit {code}")
+            r.fail(join("organizers", i), msg("unknown unit %(code)s", code=code))
         else:
             organizers.append(units[code])
     feeder = None
@@ -195,20 +196,20 @@ def _resolve_references(spec: EventSpec, r: JsonReader) -> _References:
         feeder = event_by_code(spec.feeder_event)
         tier = spec.values.get("tier")
         if feeder is None:
-            r.fail("feeder_event", f"unknown event {spec.feeder_event}")
+            r.fail("feeder_event", msg("unknown event %(code)s", code=spec.feeder_event))
         elif tier and feeder.tier_info.rank <= _rank(spec.values):
-            r.fail("feeder_event", f"{feeder.code} is not at a lower tier than this event")
+            r.fail("feeder_event", msg("%(code)s is not at a lower tier than this event", code=feeder.code))
     issuer = None
     if spec.level_certificate_issuer:
         issuer = units.get(spec.level_certificate_issuer)
         if issuer is None:
-            r.fail("level_certificate_issuer", f"unknown unit {spec.level_certificate_issuer}")
+            r.fail("level_certificate_issuer", msg("unknown unit %(code)s", code=spec.level_certificate_issuer))
     hosts: dict[str, Unit | None] = {}
     for skill in spec.skills:
         hosts[skill.values["code"]] = None
         if skill.host_unit:
             if skill.host_unit not in units:
-                r.fail(join(skill.path, "host_unit"), f"unknown unit {skill.host_unit}")
+                r.fail(join(skill.path, "host_unit"), msg("unknown unit %(code)s", code=skill.host_unit))
             hosts[skill.values["code"]] = units.get(skill.host_unit)
     return _References(organizers, feeder, issuer, hosts)
 
@@ -225,7 +226,7 @@ def _check_removed_skills(event: Event, spec: EventSpec, r: JsonReader) -> None:
             registered = db.session.scalar(select(func.count()).select_from(Registration)
                                            .where(Registration.skill_id == skill.id))
             if registered:
-                r.fail("skills", f"skill {skill.code} has {registered} registrations and cannot be removed")
+                r.fail("skills", msg("skill %(code)s has %(n)s registrations and cannot be removed", code=skill.code, n=registered))
 
 
 def _write_event(event: Event | None, spec: EventSpec, refs: _References) -> Event:

@@ -76,7 +76,7 @@ def _edit(unit: Unit | None):
                               kind=UnitKind(form.kind.data), parent=parent)
         except DomainError as error:
             db.session.rollback()
-            form.code.errors.append(str(error))
+            form.code.errors.append(error.args[0])  # a Message: the page translates it
         else:
             db.session.commit()
             flash(_("Unit %(code)s saved.", code=saved.code), "info")
