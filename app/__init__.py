@@ -49,11 +49,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
+    from app.events.panels_views import bp as panels_bp
     from app.events.units_views import bp as units_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
 
-    for bp in (main_bp, auth_bp, units_bp, events_bp):
+    for bp in (main_bp, auth_bp, units_bp, events_bp, panels_bp):
         app.register_blueprint(bp)
 
 

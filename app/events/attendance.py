@@ -1,0 +1,96 @@
+"""Check-in results (检录): the attendance file of formats.md, ``contestant_no,status``.
+
+Every approved registration starts as ``competed``; only competed contestants are marked, ranked,
+standardized and counted. A change is audited and announced with the ``attendance_changed``
+signal (sender: the event id; ``skill_id`` and ``registration_ids`` name what changed), so later
+features rebuild what depends on it inside the same transaction.
+
+Choices where formats.md is silent: the file updates only the bibs it names (others keep their
+status); a bib must be an *approved* registration of that skill; status is a code or its Chinese
+word — 参赛 competed, 缺考 absent, 退赛 withdrawn, 取消成绩 disqualified; in team skills each
+member's bib is set on its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app import audit
+from app.errors import InputRefused, Problem, at_row
+from app.events.models import Attendance, Registration, RegistrationStatus, Skill
+from app.extensions import db
+from app.signals import attendance_changed
+from app.tabular import Row
+
+ATTENDANCE_COLUMNS = ["contestant_no", "status"]
+STATUS_ALIASES: dict[str, Attendance] = {
+    **{a.value: a for a in Attendance},
+    "参赛": Attendance.COMPETED, "缺考": Attendance.ABSENT, "退赛": Attendance.WITHDRAWN,
+    "取消成绩": Attendance.DISQUALIFIED,
+}
+
+
+def parse_status(text: str) -> Attendance | None:
+    return STATUS_ALIASES.get(text.strip().lower())
+
+
+@dataclass
+class AttendanceImported:
+    rows: int
+    changed: int
+
+
+def import_attendance(skill: Skill, rows: list[Row]) -> AttendanceImported:
+    """Set the check-in status of the bibs the file names; refuse the whole file on any problem."""
+    in_event = {r.contestant_no: r for r in db.session.scalars(
+        select(Registration).where(Registration.event_id == skill.event_id))}
+    problems: list[Problem] = []
+    wanted: dict[str, tuple[Registration, Attendance]] = {}
+    first_row: dict[str, int] = {}
+    for row in rows:
+        number, status = row["contestant_no"], parse_status(row["status"])
+        registration = in_event.get(number)
+        if not number:
+            problems.append(at_row(row.number, "contestant_no", "is empty"))
+        elif registration is None:
+            problems.append(at_row(row.number, "contestant_no", f"no contestant {number} in {skill.event.code}"))
+        elif registration.skill_id != skill.id:
+            problems.append(at_row(row.number, "contestant_no",
+                                   f"{number} is registered in {registration.skill.code}, not {skill.code}"))
+        elif registration.status != RegistrationStatus.APPROVED:
+            problems.append(at_row(row.number, "contestant_no",
+                                   f"{number} is {registration.status.value}, not approved"))
+        elif number in first_row:
+            problems.append(at_row(row.number, "contestant_no", f"{number} is on row {first_row[number]} already"))
+        if status is None:
+            problems.append(at_row(row.number, "status", f"{row['status']!r} is not one of "
+                                                         f"{', '.join(a.value for a in Attendance)}"))
+        first_row.setdefault(number, row.number)
+        if registration is not None and status is not None:
+            wanted[number] = (registration, status)
+    if problems:
+        raise InputRefused(problems)
+    changed = set_attendance_many(skill, list(wanted.values()))
+    return AttendanceImported(len(rows), changed)
+
+
+def set_attendance_many(skill: Skill, changes: list[tuple[Registration, Attendance]]) -> int:
+    """Apply check-in results of one skill: one audit entry and one signal for the whole batch."""
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
+    changed: list[int] = []
+    for registration, status in changes:
+        if registration.attendance == status:
+            continue
+        before[registration.contestant_no] = registration.attendance.value
+        registration.attendance = status
+        after[registration.contestant_no] = status.value
+        changed.append(registration.id)
+    if not changed:
+        return 0
+    db.session.flush()
+    audit.record("attendance.change", "skill", f"{skill.event.code}/{skill.code}", before=before, after=after,
+                 event_id=skill.event_id)
+    attendance_changed.send(skill.event_id, skill_id=skill.id, registration_ids=changed)
+    return len(changed)

@@ -1,0 +1,61 @@
+"""``flask import judges EVENT FILE`` and ``flask import attendance EVENT SKILL FILE`` (formats.md).
+
+Importing this module adds both commands to the ``import`` group of :mod:`app.cli`.
+``import judges`` prints ``username<TAB>one-time-login-url`` on stdout for every account it
+creates, so stdout can be piped to whoever hands the links out; its summary goes to stderr.
+"""
+from __future__ import annotations
+
+import click
+
+from app.cli import cli_transaction, fail, import_group, read_file
+from app.events.models import Event, Skill
+from app.events.services import event_by_code
+from app.tabular import read_table
+
+
+def _event(code: str) -> Event:
+    event = event_by_code(code)
+    if event is None:
+        fail(f"refused: unknown event {code}")
+    return event
+
+
+def _skill(event: Event, code: str) -> Skill:
+    skill = next((s for s in event.skills if s.code == code), None)
+    if skill is None:
+        fail(f"refused: no skill {code} in event {event.code}")
+    return skill
+
+
+@import_group.command("judges")
+@click.argument("event_code", metavar="EVENT")
+@click.argument("file")
+def import_judges_command(event_code: str, file: str) -> None:
+    """The skills' panels (csv/xlsx): skill_code,username,name,unit_code,role."""
+    from app.events.panels import JUDGE_COLUMNS, import_judges
+
+    data, name = read_file(file)
+    event = _event(event_code)
+    with cli_transaction():
+        result = import_judges(event, read_table(data, name, JUDGE_COLUMNS))
+    for username, link in result.created:
+        click.echo(f"{username}\t{link}")
+    click.echo(f"imported {result.members} panel members into {event.code} ({len(result.skills)} skills, "
+               f"{len(result.created)} new accounts)", err=True)
+
+
+@import_group.command("attendance")
+@click.argument("event_code", metavar="EVENT")
+@click.argument("skill_code", metavar="SKILL")
+@click.argument("file")
+def import_attendance_command(event_code: str, skill_code: str, file: str) -> None:
+    """Check-in results (csv/xlsx): contestant_no,status."""
+    from app.events.attendance import ATTENDANCE_COLUMNS, import_attendance
+
+    data, name = read_file(file)
+    skill = _skill(_event(event_code), skill_code)
+    with cli_transaction():
+        result = import_attendance(skill, read_table(data, name, ATTENDANCE_COLUMNS))
+    click.echo(f"imported attendance of {result.rows} contestants into {event_code}/{skill_code} "
+               f"({result.changed} changed)")

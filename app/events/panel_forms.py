@@ -1,0 +1,27 @@
+"""Forms of the panel page (shape only; :mod:`app.events.panels` validates)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.events.models import PanelRole
+from app.i18n import LABELS
+
+
+def _role_choices() -> list[tuple[str, object]]:
+    return [(role.value, LABELS["panel_role"][role.value]) for role in PanelRole]
+
+
+class AddMemberForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Name (for a new account)"), validators=[Optional(), Length(max=100)])
+    unit_code = StringField(_l("Unit (code; empty: the account's own unit)"), validators=[Optional(), Length(max=20)])
+    role = SelectField(_l("Role"), choices=_role_choices(), default=PanelRole.JUDGE.value)
+
+
+class RemoveMemberForm(FlaskForm):
+    member_id = IntegerField(validators=[DataRequired()])
+
+
+class RoleForm(RemoveMemberForm):
+    role = SelectField(_l("Role"), choices=_role_choices())
