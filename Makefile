@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 
 # .po files are committed; the compiled .mo files are built here, at install.
 translations: install
-	$(VENV)/bin/pybabel compile -q -d app/translations
+	$(VENV)/bin/pybabel compile -d app/translations
 
 demo: translations
 	$(FLASK) db upgrade
