@@ -101,6 +101,7 @@ def users_create_command(username: str, role: str, unit_code: str | None, id_num
 
 def register(app: Flask) -> None:
     from app.events import cli_panels  # noqa: F401  (import judges, import attendance)
+    from app.events import registration_cli  # noqa: F401  (import contestants)
     for group in (import_group, users_group):
         app.cli.add_command(group)
     for command in _extra_commands():

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from app.messages import Message, msg
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
@@ -34,20 +36,21 @@ def gender_of(number: str) -> str:
     return "M" if int(number[16]) % 2 else "F"
 
 
-def problems(number: str, birth: date | None, gender: str | None) -> list[str]:
+def problems(number: str, birth: date | None, gender: str | None) -> list[Message]:
     """Every way an 18-character ID number disagrees with itself or with the stated facts."""
     if not _SHAPE.match(number):
-        return ["must be 18 characters: 17 digits and a digit or X"]
+        return [msg("must be 18 characters: 17 digits and a digit or X")]
     if check_digit(number[:17]) != number[17]:
-        return ["check digit does not match"]
-    found: list[str] = []
+        return [msg("check digit does not match")]
+    found: list[Message] = []
     born = birth_date_of(number)
     if born is None:
-        found.append("contains no valid birth date")
+        found.append(msg("contains no valid birth date"))
     elif birth is not None and born != birth:
-        found.append(f"birth date {born.isoformat()} differs from birth_date {birth.isoformat()}")
+        found.append(msg("birth date %(born)s differs from birth_date %(birth)s", born=born.isoformat(),
+                         birth=birth.isoformat()))
     if gender and gender_of(number) != gender:
-        found.append(f"17th digit says gender {gender_of(number)}, not {gender}")
+        found.append(msg("17th digit says gender %(digit)s, not %(gender)s", digit=gender_of(number), gender=gender))
     return found
 
 
