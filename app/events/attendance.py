@@ -20,6 +20,7 @@ from app import audit
 from app.errors import InputRefused, Problem, at_row
 from app.events.models import Attendance, Registration, RegistrationStatus, Skill
 from app.extensions import db
+from app.messages import msg
 from app.signals import attendance_changed
 from app.tabular import Row
 
@@ -52,20 +53,24 @@ def import_attendance(skill: Skill, rows: list[Row]) -> AttendanceImported:
         number, status = row["contestant_no"], parse_status(row["status"])
         registration = in_event.get(number)
         if not number:
-            problems.append(at_row(row.number, "contestant_no", "is empty"))
+            problems.append(at_row(row.number, "contestant_no", msg("is empty")))
         elif registration is None:
-            problems.append(at_row(row.number, "contestant_no", f"no contestant {number} in {skill.event.code}"))
+            problems.append(at_row(row.number, "contestant_no", msg(
+                "no contestant %(bib)s in %(event)s", bib=number, event=skill.event.code)))
         elif registration.skill_id != skill.id:
-            problems.append(at_row(row.number, "contestant_no",
-                                   f"{number} is registered in {registration.skill.code}, not {skill.code}"))
+            problems.append(at_row(row.number, "contestant_no", msg(
+                "%(bib)s is registered in %(skill)s, not %(wanted)s", bib=number,
+                skill=registration.skill.code, wanted=skill.code)))
         elif registration.status != RegistrationStatus.APPROVED:
-            problems.append(at_row(row.number, "contestant_no",
-                                   f"{number} is {registration.status.value}, not approved"))
+            problems.append(at_row(row.number, "contestant_no", msg(
+                "%(bib)s is %(status)s, not approved", bib=number, status=registration.status.value)))
         elif number in first_row:
-            problems.append(at_row(row.number, "contestant_no", f"{number} is on row {first_row[number]} already"))
+            problems.append(at_row(row.number, "contestant_no", msg(
+                "%(bib)s is on row %(row)s already", bib=number, row=first_row[number])))
         if status is None:
-            problems.append(at_row(row.number, "status", f"{row['status']!r} is not one of "
-                                                         f"{', '.join(a.value for a in Attendance)}"))
+            problems.append(at_row(row.number, "status", msg("%(value)s is not one of %(choices)s",
+                                                             value=repr(row["status"]),
+                                                             choices=", ".join(a.value for a in Attendance))))
         first_row.setdefault(number, row.number)
         if registration is not None and status is not None:
             wanted[number] = (registration, status)

@@ -34,6 +34,7 @@ from app.errors import DomainError, InputRefused, Problem, at_row
 from app.events.models import Event, PanelMember, PanelRole, Skill, Unit
 from app.events.services import unit_by_code
 from app.extensions import db
+from app.messages import msg
 from app.tabular import Row
 
 JUDGE_COLUMNS = ["skill_code", "username", "name", "unit_code", "role"]
@@ -106,26 +107,29 @@ def _check_entry(username: str, name: str, unit_code: str, role_text: str) -> _E
     """Every problem of one member description, as (column, message) pairs."""
     entry = _Entry(username, name, None, parse_role(role_text), None)
     if not re.fullmatch(USERNAME_PATTERN, username):
-        entry.problems.append(("username", f"{username!r} must be 2–80 of letters, digits and _.@-"))
+        entry.problems.append(("username", msg("%(value)s must be 2–80 of letters, digits and _.@-",
+                                               value=repr(username))))
     else:
         entry.user = user_by_name(username)
         if entry.user is not None and entry.user.role != Role.EXPERT:
-            entry.problems.append(("username", f"{username} is an account of role {entry.user.role.value}; "
-                                               f"panel members need expert accounts"))
+            entry.problems.append(("username", msg(
+                "%(user)s is an account of role %(role)s; panel members need expert accounts",
+                user=username, role=entry.user.role.value)))
         elif entry.user is not None and not entry.user.is_active:
-            entry.problems.append(("username", f"the account {username} is deactivated"))
+            entry.problems.append(("username", msg("the account %(user)s is deactivated", user=username)))
         elif entry.user is None and not name:
-            entry.problems.append(("name", "is empty: it is needed to create the account"))
+            entry.problems.append(("name", msg("is empty: it is needed to create the account")))
     if len(name) > 100:
-        entry.problems.append(("name", "is longer than 100 characters"))
+        entry.problems.append(("name", msg("is longer than %(limit)s characters", limit=100)))
     if not unit_code:
-        entry.problems.append(("unit_code", "is empty"))
+        entry.problems.append(("unit_code", msg("is empty")))
     else:
         entry.unit = unit_by_code(unit_code)
         if entry.unit is None:
-            entry.problems.append(("unit_code", f"unknown unit {unit_code}"))
+            entry.problems.append(("unit_code", msg("unknown unit %(code)s", code=unit_code)))
     if entry.role is None:
-        entry.problems.append(("role", f"{role_text!r} is not one of {', '.join(r.value for r in PanelRole)}"))
+        entry.problems.append(("role", msg("%(value)s is not one of %(choices)s", value=repr(role_text),
+                                           choices=", ".join(r.value for r in PanelRole))))
     return entry
 
 
@@ -158,21 +162,25 @@ def import_judges(event: Event, rows: list[Row]) -> JudgesImported:
         row_problems = [at_row(row.number, column, message) for column, message in entry.problems]
         skill_code = row["skill_code"]
         if skill_code not in skills:
-            row_problems.append(at_row(row.number, "skill_code", f"no skill {skill_code!r} in event {event.code}"))
+            row_problems.append(at_row(row.number, "skill_code", msg(
+                "no skill %(skill)s in event %(event)s", skill=repr(skill_code), event=event.code)))
         key = (skill_code, entry.username)
         if key in seen:
-            row_problems.append(at_row(row.number, "username",
-                                       f"{entry.username} is on the {skill_code} panel already on row {seen[key]}"))
+            row_problems.append(at_row(row.number, "username", msg(
+                "%(user)s is on the %(skill)s panel already on row %(row)s", user=entry.username,
+                skill=skill_code, row=seen[key])))
         seen.setdefault(key, row.number)
         if entry.role == PanelRole.CHIEF:
             if skill_code in chief_row:
-                row_problems.append(at_row(row.number, "role", f"{skill_code} has a chief already on row "
-                                                               f"{chief_row[skill_code]}; at most one per skill"))
+                row_problems.append(at_row(row.number, "role", msg(
+                    "%(skill)s has a chief already on row %(row)s; at most one per skill", skill=skill_code,
+                    row=chief_row[skill_code])))
             chief_row.setdefault(skill_code, row.number)
         first = unit_row.setdefault(entry.username, row)
         if first["unit_code"] != row["unit_code"]:
-            row_problems.append(at_row(row.number, "unit_code", f"{entry.username} has unit {first['unit_code']} "
-                                                                f"on row {first.number}"))
+            row_problems.append(at_row(row.number, "unit_code", msg(
+                "%(user)s has unit %(unit)s on row %(row)s", user=entry.username, unit=first["unit_code"],
+                row=first.number)))
         problems += row_problems
         wanted.setdefault(skill_code, []).append(entry)
     if problems:
@@ -223,27 +231,30 @@ def _check_one_chief(skill: Skill, role: PanelRole, member: PanelMember | None =
         return
     chief = next((m for m in panel_of(skill) if m.role == PanelRole.CHIEF), None)
     if chief is not None and chief is not member:
-        raise PanelError(f"{skill.code} has a chief expert already ({chief.user.username}); "
-                         f"change that member's role first")
+        raise PanelError(msg("%(skill)s has a chief expert already (%(user)s); change that member's role "
+                             "first", skill=skill.code, user=chief.user.username))
 
 
-def add_member(skill: Skill, *, username: str, name: str, unit_code: str, role: str) -> tuple[PanelMember, str | None]:
+def add_member(skill: Skill, *, username: str, name: str, unit_code: str,
+               role: str) -> tuple[PanelMember, str | None]:
     """Seat an existing expert, or create the expert account; returns the member and, for a created
     account, its one-time login URL (shown once, never stored in clear)."""
     username, unit_code = username.strip(), unit_code.strip()
     existing = user_by_name(username)
     if not unit_code and existing is not None and existing.unit is not None:
-        unit_code = existing.unit.code  # an existing expert brings their own unit unless the form names another
+        unit_code = existing.unit.code  # an existing expert brings their own unit unless one is named
     entry = _check_entry(username, name.strip(), unit_code, role)
     _refuse(entry.problems)
     if entry.user is not None and member_of(skill, entry.user) is not None:
-        raise PanelError(f"{entry.username} is on the {skill.code} panel already")
+        raise PanelError(msg("%(user)s is on the %(skill)s panel already", user=entry.username,
+                             skill=skill.code))
     _check_one_chief(skill, entry.role)
     user, link = _account(entry)
     member = PanelMember(skill=skill, user=user, unit=entry.unit, role=entry.role)
     db.session.add(member)
     db.session.flush()
-    audit.record("panel.add", "skill", _skill_key(skill), after=_member_state(member), event_id=skill.event_id)
+    audit.record("panel.add", "skill", _skill_key(skill), after=_member_state(member),
+                 event_id=skill.event_id)
     return member, link
 
 

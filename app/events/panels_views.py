@@ -18,11 +18,12 @@ from app.errors import DomainError, InputRefused, Problem
 from app.events.forms import UploadForm
 from app.events.models import Event, PanelMember, PanelRole, Skill
 from app.events.panel_forms import AddMemberForm, RemoveMemberForm, RoleForm
-from app.events.panels import (JUDGE_COLUMNS, add_member, can_edit_panel, change_role, import_judges, panel_of,
-                               panels_of_user, remove_member)
+from app.events.panels import (JUDGE_COLUMNS, add_member, can_edit_panel, change_role, import_judges,
+                               panel_of, panels_of_user, remove_member)
 from app.events.services import event_by_code
 from app.extensions import db
 from app.i18n import label
+from app.messages import translated
 from app.tabular import read_table, xlsx_template
 
 bp = Blueprint("panels", __name__)
@@ -49,8 +50,8 @@ def _guard_chief_seat(skill: Skill, *roles: PanelRole) -> None:
 
 
 def _panel_page(skill: Skill, form: AddMemberForm, problems: list[Problem], created: list[tuple[str, str]]):
-    return render_template("panels/panel.html", skill=skill, event=skill.event, members=panel_of(skill), form=form,
-                           problems=problems, created=created, roles=list(PanelRole),
+    return render_template("panels/panel.html", skill=skill, event=skill.event, members=panel_of(skill),
+                           form=form, problems=problems, created=created, roles=list(PanelRole),
                            organizer=can_organize(current_user, skill.event))
 
 
@@ -70,7 +71,7 @@ def panel(code: str, skill_code: str):
             problems = [p for p in refused.problems if not _attach(form, p)]
         except DomainError as error:
             db.session.rollback()
-            problems = [Problem("", str(error))]
+            problems = [Problem("", error.args[0])]  # a Message: the page translates it
         else:
             db.session.commit()
             if link is None:
@@ -102,7 +103,7 @@ def panel_role(code: str, skill_code: str):
         change_role(member, role)
     except DomainError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(translated(error.args[0]), "error")
     else:
         db.session.commit()
         flash(_("%(user)s is now %(role)s.", user=member.user.label, role=label("panel_role", role)), "info")
