@@ -51,11 +51,12 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.events.panels_views import bp as panels_bp
     from app.events.qualification_views import bp as qualification_bp
+    from app.events.registration_views import bp as registration_bp
     from app.events.units_views import bp as units_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
 
-    for bp in (main_bp, auth_bp, units_bp, events_bp, panels_bp, qualification_bp):
+    for bp in (main_bp, auth_bp, units_bp, events_bp, registration_bp, panels_bp, qualification_bp):
         app.register_blueprint(bp)
 
 

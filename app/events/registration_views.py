@@ -1,0 +1,233 @@
+"""Registration pages: unit administrators enter contestants, organizers review them.
+
+Unit administrators see the events taking registrations (window open or upcoming) and their own
+tree's entries; they register one contestant with the form or many with a file (the parser and
+checks of ``import contestants``), and their entries wait as ``submitted``. Organizers of an event
+(and admins) register with the command line's powers (approved at once, any unit, also outside the
+window), filter the event's registrations, approve or reject them one by one or in bulk, and set
+each approved contestant's attendance. Registrations are named by id in forms only, never in URLs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import clock
+from app.auth.models import Role
+from app.auth.permissions import allow
+from app.auth.scope import can_organize, manageable_unit_ids, require
+from app.errors import DomainError, InputRefused, Problem
+from app.events.forms import UploadForm
+from app.events.models import Attendance, Event, RegistrationStatus, Unit
+from app.events.registration import (CONTESTANT_COLUMNS, approve, events_for_units, register_one, register_rows,
+                                     registrations_by_id, registrations_of, reject, set_attendance)
+from app.events.registration_forms import AttendanceForm, ContestantForm, ReviewForm
+from app.events.services import event_by_code
+from app.events.views import _attach_problems
+from app.extensions import db
+from app.messages import translated
+from app.tabular import read_table, xlsx_template
+
+bp = Blueprint("registration", __name__, url_prefix="/registrations")
+ORGANIZERS = (Role.ADMIN, Role.ORGANIZER)
+REGISTRARS = (Role.ADMIN, Role.ORGANIZER, Role.UNIT_ADMIN)
+
+
+@dataclass(frozen=True)
+class Acting:
+    """How the current user registers for one event."""
+
+    organizer: bool
+    unit_ids: set[int] | None  # None: any unit
+
+
+def _event(code: str) -> Event:
+    event = event_by_code(code)
+    require(event is not None)
+    return event
+
+
+def _acting_for(event: Event) -> Acting:
+    if can_organize(current_user, event):
+        return Acting(organizer=True, unit_ids=None)
+    require(current_user.role == Role.UNIT_ADMIN)
+    return Acting(organizer=False, unit_ids=manageable_unit_ids(current_user) or set())
+
+
+def _after_registering(event: Event, acting: Acting):
+    endpoint = "registration.manage" if acting.organizer else "registration.entries"
+    return redirect(url_for(endpoint, code=event.code))
+
+
+def _organized(code: str) -> Event:
+    event = _event(code)
+    require(can_organize(current_user, event))
+    return event
+
+
+# --- unit administrators ------------------------------------------------------------------------
+
+@bp.route("/")
+@allow(Role.UNIT_ADMIN)
+def index():
+    ids = manageable_unit_ids(current_user) or set()
+    return render_template("registration/index.html", rows=events_for_units(ids, clock.today()),
+                           today=clock.today())
+
+
+@bp.route("/<code>/entries")
+@allow(Role.UNIT_ADMIN)
+def entries(code: str):
+    event = _event(code)
+    ids = manageable_unit_ids(current_user) or set()
+    return render_template("registration/entries.html", event=event, today=clock.today(),
+                           registrations=registrations_of(event, unit_ids=ids))
+
+
+# --- registering (unit administrators, and organizers with their own powers) --------------------
+
+def _unit_choices(acting: Acting) -> list[tuple[str, str]]:
+    query = select(Unit) if acting.unit_ids is None else select(Unit).where(Unit.id.in_(acting.unit_ids))
+    return [(u.code, f"{u.code} {u.name}") for u in sorted(db.session.scalars(query), key=lambda u: u.code)]
+
+
+@bp.route("/<code>/new", methods=["GET", "POST"])
+@allow(*REGISTRARS)
+def create(code: str):
+    event = _event(code)
+    acting = _acting_for(event)
+    form = ContestantForm()
+    form.unit_code.choices = _unit_choices(acting)
+    form.skill_code.choices = [(s.code, f"{s.code} {s.name}") for s in event.skills]
+    problems: list[Problem] = []
+    if form.validate_on_submit():
+        values = {column: getattr(form, column).data or "" for column in CONTESTANT_COLUMNS}
+        values["birth_date"] = form.birth_date.data.isoformat()
+        try:
+            registration = register_one(event, values, actor_is_organizer=acting.organizer,
+                                        unit_scope=acting.unit_ids)
+        except InputRefused as refused:
+            db.session.rollback()
+            problems = _attach_problems(form, refused.problems, {})
+        else:
+            message = _("Contestant %(no)s registered.", no=registration.contestant_no)
+            db.session.commit()
+            flash(message, "info")
+            return _after_registering(event, acting)
+    return render_template("registration/form.html", form=form, event=event, acting=acting, problems=problems,
+                           today=clock.today())
+
+
+@bp.route("/<code>/upload", methods=["GET", "POST"])
+@allow(*REGISTRARS)
+def upload(code: str):
+    event = _event(code)
+    acting = _acting_for(event)
+    form = UploadForm()
+    problems: list[Problem] = []
+    if form.validate_on_submit():
+        file = form.file.data
+        try:
+            saved = register_rows(event, read_table(file.read(), file.filename or "", CONTESTANT_COLUMNS),
+                                  actor_is_organizer=acting.organizer, unit_scope=acting.unit_ids)
+        except InputRefused as refused:
+            db.session.rollback()
+            problems = refused.problems
+        else:
+            count = len(saved)
+            db.session.commit()
+            flash(_("Registered %(n)d contestants.", n=count), "info")
+            return _after_registering(event, acting)
+    return render_template("imports/upload.html", form=form, problems=problems,
+                           title=_("Register contestants from a file: %(event)s", event=event.name),
+                           columns=CONTESTANT_COLUMNS, template_url=url_for("registration.template"))
+
+
+@bp.route("/template.xlsx")
+@allow(*REGISTRARS)
+def template():
+    return Response(xlsx_template(CONTESTANT_COLUMNS),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=contestants-template.xlsx"})
+
+
+# --- organizers ---------------------------------------------------------------------------------
+
+def _filters(event: Event) -> dict[str, str]:
+    """The list's filters from the query string, only those that name something real."""
+    chosen = {}
+    if request.args.get("skill") in {s.code for s in event.skills}:
+        chosen["skill"] = request.args["skill"]
+    if request.args.get("status") in {s.value for s in RegistrationStatus}:
+        chosen["status"] = request.args["status"]
+    return chosen
+
+
+def _back_to_list(event: Event):
+    return redirect(url_for("registration.manage", code=event.code, **_filters(event)))
+
+
+@bp.route("/<code>")
+@allow(*ORGANIZERS)
+def manage(code: str):
+    event = _organized(code)
+    filters = _filters(event)
+    skill = next((s for s in event.skills if s.code == filters.get("skill")), None)
+    status = RegistrationStatus(filters["status"]) if "status" in filters else None
+    registrations = registrations_of(event, skill=skill, status=status)
+    return render_template("registration/manage.html", event=event, filters=filters, registrations=registrations,
+                           submitted=[r.id for r in registrations if r.status == RegistrationStatus.SUBMITTED],
+                           review=ReviewForm(), attendance=AttendanceForm(), statuses=list(RegistrationStatus))
+
+
+@bp.route("/<code>/review", methods=["POST"])
+@allow(*ORGANIZERS)
+def review(code: str):
+    event = _organized(code)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    chosen = registrations_by_id(event, form.registrations.data or [])
+    if not chosen:
+        flash(_("Tick at least one registration."), "error")
+        return _back_to_list(event)
+    try:
+        if form.action.data == "approve":
+            count = approve(chosen)
+            message = _("%(n)d registrations approved.", n=count)
+        else:
+            count = reject(chosen, form.reason.data or "")
+            message = _("%(n)d registrations rejected.", n=count)
+    except DomainError as error:
+        db.session.rollback()
+        flash(translated(error.args[0]), "error")
+    else:
+        db.session.commit()
+        flash(message, "info")
+    return _back_to_list(event)
+
+
+@bp.route("/<code>/attendance", methods=["POST"])
+@allow(*ORGANIZERS)
+def attendance(code: str):
+    event = _organized(code)
+    form = AttendanceForm()
+    if not form.validate_on_submit() or not form.registration.data.isdigit():
+        abort(400)
+    chosen = registrations_by_id(event, [int(form.registration.data)])
+    require(bool(chosen))
+    try:
+        changed = set_attendance(chosen[0], Attendance(form.status.data))
+    except DomainError as error:
+        db.session.rollback()
+        flash(translated(error.args[0]), "error")
+    else:
+        message = _("Attendance of %(no)s saved.", no=chosen[0].contestant_no)
+        db.session.commit()
+        if changed:
+            flash(message, "info")
+    return _back_to_list(event)
