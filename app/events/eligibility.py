@@ -100,7 +100,8 @@ class Roster:
             if reg.team:
                 roster.teams.setdefault(reg.skill_id, set()).add(reg.team)
             key = (delegation_of(reg.unit, event.delegation_kind).id, reg.skill_id)
-            roster.entries.setdefault(key, set()).add(("team", reg.team) if reg.team else ("registration", reg.id))
+            entry = ("team", reg.team) if reg.team else ("registration", reg.id)
+            roster.entries.setdefault(key, set()).add(entry)
         return roster
 
     def reusable(self, c: Candidate) -> Registration | None:
@@ -157,7 +158,8 @@ def matches_person_on_record(c: Candidate, roster: Roster) -> Finding | None:
     person = roster.persons.get(c.person_key) if c.person_key else None
     if person is None:
         return None
-    for column, ours, theirs in (("name", c.name, person.name), ("birth_date", c.birth_date, person.birth_date),
+    for column, ours, theirs in (("name", c.name, person.name),
+                                 ("birth_date", c.birth_date, person.birth_date),
                                  ("gender", c.gender, person.gender)):
         if ours and theirs and ours != theirs:
             return Finding(column, msg("differs from the %(column)s on record for this ID number; check both",
@@ -212,10 +214,12 @@ def age_allowed(c: Candidate) -> Finding | None:
     age = completed_years(c.birth_date, on)
     if c.skill.min_age is not None and age < c.skill.min_age:
         return Finding("birth_date", msg("is %(age)s on %(day)s; %(skill)s requires at least %(limit)s",
-                                         age=age, day=on.isoformat(), skill=c.skill.code, limit=c.skill.min_age))
+                                         age=age, day=on.isoformat(), skill=c.skill.code,
+                                         limit=c.skill.min_age))
     if c.skill.max_age is not None and age > c.skill.max_age:
         return Finding("birth_date", msg("is %(age)s on %(day)s; %(skill)s allows at most %(limit)s",
-                                         age=age, day=on.isoformat(), skill=c.skill.code, limit=c.skill.max_age))
+                                         age=age, day=on.isoformat(), skill=c.skill.code,
+                                         limit=c.skill.max_age))
     return None
 
 
@@ -257,10 +261,12 @@ def team_complete(members: list[Candidate]) -> Finding | None:
     if len(members) != size:
         return Finding("team", msg("team %(team)s in %(skill)s has %(n)s member(s) (rows %(rows)s); "
                                    "it needs exactly %(size)s",
-                                   team=first.team, skill=first.skill.code, n=len(members), rows=rows, size=size))
+                                   team=first.team, skill=first.skill.code, n=len(members), rows=rows,
+                                   size=size))
     units = sorted({m.unit.code for m in members if m.unit is not None})
     if len(units) > 1:
-        return Finding("team", msg("team %(team)s in %(skill)s mixes units %(units)s; a team comes from one unit",
+        return Finding("team", msg("team %(team)s in %(skill)s mixes units %(units)s; "
+                                   "a team comes from one unit",
                                    team=first.team, skill=first.skill.code, units=", ".join(units)))
     return None
 
@@ -288,8 +294,9 @@ def within_quota(c: Candidate, roster: Roster) -> Finding | None:
         message = msg("quota reached: %(unit)s may enter %(quota)s contestants in %(skill)s "
                       "(%(registered)s registered, %(earlier)s earlier in this file)", **values)
     else:
-        message = msg("quota reached: delegation %(delegation)s (of %(unit)s) may enter %(quota)s contestants "
-                      "in %(skill)s (%(registered)s registered, %(earlier)s earlier in this file)", **values)
+        message = msg("quota reached: delegation %(delegation)s (of %(unit)s) may enter %(quota)s "
+                      "contestants in %(skill)s (%(registered)s registered, %(earlier)s earlier in this "
+                      "file)", **values)
     return Finding("unit_code", message)
 
 

@@ -32,8 +32,7 @@ from app import audit, clock
 from app.errors import DomainError, InputRefused, Problem, at_row
 from app.events.attendance import set_attendance_many
 from app.events.eligibility import Candidate, Finding, PersonKey, Roster, check, window_open
-from app.events.models import (Attendance, Event, Registration, RegistrationStatus, Skill, SkillGroup,
-                               Unit)
+from app.events.models import Attendance, Event, Registration, RegistrationStatus, Skill, SkillGroup, Unit
 from app.extensions import db
 from app.messages import msg
 from app.people import idcard
@@ -41,8 +40,9 @@ from app.people.models import Gender, IdType, Person
 from app.tabular import Row
 from scoring.levels import parse_level
 
-CONTESTANT_COLUMNS = ["unit_code", "skill_code", "contestant_no", "name", "id_type", "id_number", "birth_date",
-                      "gender", "group", "current_level", "current_level_cert_no", "phone", "team"]
+CONTESTANT_COLUMNS = ["unit_code", "skill_code", "contestant_no", "name", "id_type", "id_number",
+                      "birth_date", "gender", "group", "current_level", "current_level_cert_no", "phone",
+                      "team"]
 GENDERS = {"m": Gender.M, "f": Gender.F, "男": Gender.M, "女": Gender.F}
 GROUPS = {"employee": SkillGroup.EMPLOYEE, "职工": SkillGroup.EMPLOYEE, "职工组": SkillGroup.EMPLOYEE,
           "student": SkillGroup.STUDENT, "学生": SkillGroup.STUDENT, "学生组": SkillGroup.STUDENT}
@@ -63,7 +63,8 @@ def _choice(text: str, table: dict[str, Any], column: str, found: list[Finding],
         return None
     value = table.get(text.lower())
     if value is None:
-        found.append(Finding(column, msg("%(value)s is not one of %(choices)s", value=repr(text), choices=allowed)))
+        found.append(Finding(column, msg("%(value)s is not one of %(choices)s", value=repr(text),
+                                         choices=allowed)))
     return value
 
 
@@ -108,10 +109,12 @@ def _parse(row: Row, event: Event, units: dict[str, Unit], skills: dict[str, Ski
                                                   "Chinese name (中级工)", value=repr(v["current_level"]))))
     candidate = Candidate(
         row=row.number, unit=unit, skill=skill, contestant_no=v["contestant_no"], name=v["name"],
-        id_type=id_type, id_number=idcard.normalize(v["id_number"]), birth_date=_birth_date(v["birth_date"], found),
+        id_type=id_type, id_number=idcard.normalize(v["id_number"]),
+        birth_date=_birth_date(v["birth_date"], found),
         gender=_choice(v["gender"], GENDERS, "gender", found, "M, F, 男, 女"),
         group=_choice(v["group"], GROUPS, "group", found, "employee, student, 职工, 学生"),
-        current_level=level, current_level_cert_no=v["current_level_cert_no"], phone=v["phone"], team=v["team"])
+        current_level=level, current_level_cert_no=v["current_level_cert_no"], phone=v["phone"],
+        team=v["team"])
     return candidate, found
 
 
@@ -119,7 +122,8 @@ def _persons(keys: set[PersonKey]) -> dict[PersonKey, Person]:
     numbers = sorted({number for _, number in keys})
     found: dict[PersonKey, Person] = {}
     for start in range(0, len(numbers), 500):
-        for person in db.session.scalars(select(Person).where(Person.id_number.in_(numbers[start:start + 500]))):
+        chunk = numbers[start:start + 500]
+        for person in db.session.scalars(select(Person).where(Person.id_number.in_(chunk))):
             if (person.id_type, person.id_number) in keys:
                 found[(person.id_type, person.id_number)] = person
     return found
@@ -235,8 +239,9 @@ def _save(event: Event, checked: _Checked, actor_is_organizer: bool) -> list[Reg
                      after={"id_type": person.id_type, "id_number": person.masked_id, "name": person.name})
     note = "outside the registration window" if outside else None
     for reg, before in saved:
-        audit.record("registration.create" if before is None else "registration.resubmit", "registration", reg.id,
-                     before=before, after=registration_state(reg), event_id=event.id, note=note)
+        action = "registration.create" if before is None else "registration.resubmit"
+        audit.record(action, "registration", reg.id, before=before, after=registration_state(reg),
+                     event_id=event.id, note=note)
     return [reg for reg, _ in saved]
 
 
@@ -320,6 +325,9 @@ def events_for_units(unit_ids: set[int], today: date) -> list[tuple[Event, int]]
         select(Registration.event_id, func.count()).where(Registration.unit_id.in_(unit_ids))
         .group_by(Registration.event_id)).all()) if unit_ids else {}
     query = select(Event).where(or_(Event.registration_closes >= today, Event.id.in_(list(counts))))
-    events = sorted(db.session.scalars(query), key=lambda e: (
-        e.registration_closes is None or e.registration_closes < today, e.registration_closes or e.starts_on, e.code))
+    def order(e: Event) -> tuple[bool, date, str]:
+        closed = e.registration_closes is None or e.registration_closes < today
+        return closed, e.registration_closes or e.starts_on, e.code
+
+    events = sorted(db.session.scalars(query), key=order)
     return [(event, counts.get(event.id, 0)) for event in events]

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.i18n import LABELS
 from scoring.levels import LADDER, NAMES_ZH
 
+
 class ContestantForm(FlaskForm):
     unit_code = SelectField(_l("Unit"), choices=[], validate_choice=False)
     skill_code = SelectField(_l("Skill"), choices=[], validate_choice=False)
@@ -23,7 +24,8 @@ class ContestantForm(FlaskForm):
     group = SelectField(_l("Group"), choices=[("", "—"), *LABELS["group"].items()])
     current_level = SelectField(_l("Current skill level in the occupation"),
                                 choices=[("", "—")] + [(code, NAMES_ZH[code]) for code in LADDER])
-    current_level_cert_no = StringField(_l("Level certificate number"), validators=[Optional(), Length(max=64)])
+    current_level_cert_no = StringField(_l("Level certificate number"),
+                                        validators=[Optional(), Length(max=64)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
     team = StringField(_l("Team label"), validators=[Optional(), Length(max=40)])
 

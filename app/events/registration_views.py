@@ -23,8 +23,9 @@ from app.auth.scope import can_organize, manageable_unit_ids, require
 from app.errors import DomainError, InputRefused, Problem
 from app.events.forms import UploadForm
 from app.events.models import Attendance, Event, RegistrationStatus, Unit
-from app.events.registration import (CONTESTANT_COLUMNS, approve, events_for_units, register_one, register_rows,
-                                     registrations_by_id, registrations_of, reject, set_attendance)
+from app.events.registration import (CONTESTANT_COLUMNS, approve, events_for_units, register_one,
+                                     register_rows, registrations_by_id, registrations_of, reject,
+                                     set_attendance)
 from app.events.registration_forms import AttendanceForm, ContestantForm, ReviewForm
 from app.events.services import event_by_code
 from app.events.views import _attach_problems
@@ -179,9 +180,10 @@ def manage(code: str):
     skill = next((s for s in event.skills if s.code == filters.get("skill")), None)
     status = RegistrationStatus(filters["status"]) if "status" in filters else None
     registrations = registrations_of(event, skill=skill, status=status)
-    return render_template("registration/manage.html", event=event, filters=filters, registrations=registrations,
-                           submitted=[r.id for r in registrations if r.status == RegistrationStatus.SUBMITTED],
-                           review=ReviewForm(), attendance=AttendanceForm(), statuses=list(RegistrationStatus))
+    submitted = [r.id for r in registrations if r.status == RegistrationStatus.SUBMITTED]
+    return render_template("registration/manage.html", event=event, filters=filters,
+                           registrations=registrations, submitted=submitted, review=ReviewForm(),
+                           attendance=AttendanceForm(), statuses=list(RegistrationStatus))
 
 
 @bp.route("/<code>/review", methods=["POST"])

@@ -5,7 +5,6 @@ Today is 2026-09-01 (the frozen clock); the window runs 2026-08-01 – 2026-09-1
 from __future__ import annotations
 
 import itertools
-from datetime import date
 
 from app.auth.models import Role
 from app.events.models import SkillGroup, UnitKind

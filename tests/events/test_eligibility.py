@@ -26,7 +26,8 @@ def organizer(contest: Contest, *cells: dict[str, str]) -> list[Registration]:
 
 def unit_admin(contest: Contest, *cells: dict[str, str]) -> list[Registration]:
     from app.auth.scope import subtree_ids
-    return register_rows(contest.event, rows(*cells), actor_is_organizer=False, unit_scope=subtree_ids(contest.nc.id))
+    return register_rows(contest.event, rows(*cells), actor_is_organizer=False,
+                         unit_scope=subtree_ids(contest.nc.id))
 
 
 def refused(call, contest: Contest, *cells: dict[str, str]) -> list[str]:
@@ -100,7 +101,8 @@ def test_quota_counts_earlier_rows_of_the_file(contest):
     assert len(organizer(contest, values(), values())) == 2
     db.session.rollback()
     assert refused(organizer, contest, values(), values(), values()) == [
-        "row 4, unit_code: quota reached: NC-E1 may enter 2 contestants in WELD (0 registered, 2 earlier in this file)"]
+        "row 4, unit_code: quota reached: NC-E1 may enter 2 contestants in WELD "
+        "(0 registered, 2 earlier in this file)"]
 
 
 def test_quota_counts_registrations_but_not_rejected_ones(contest):
@@ -110,7 +112,8 @@ def test_quota_counts_registrations_but_not_rejected_ones(contest):
     assert organizer(contest, values())
     db.session.commit()
     assert refused_without_count(contest, values()) == [
-        "row 2, unit_code: quota reached: NC-E1 may enter 2 contestants in WELD (2 registered, 0 earlier in this file)"]
+        "row 2, unit_code: quota reached: NC-E1 may enter 2 contestants in WELD "
+        "(2 registered, 0 earlier in this file)"]
 
 
 def test_quota_counts_per_delegation_when_the_event_names_a_kind(contest):
@@ -131,7 +134,8 @@ def test_quota_counts_teams_in_team_skills(contest):
     team_a = [values(skill_code="CARE", team="A") for _ in range(2)]
     team_b = [values(skill_code="CARE", team="B") for _ in range(2)]
     assert refused(organizer, contest, *team_a, *team_b) == [
-        "row 4, unit_code: quota reached: NC-E1 may enter 1 teams in CARE (0 registered, 1 earlier in this file)"]
+        "row 4, unit_code: quota reached: NC-E1 may enter 1 teams in CARE "
+        "(0 registered, 1 earlier in this file)"]
     assert len(organizer(contest, *team_a)) == 2
 
 
@@ -160,7 +164,8 @@ def test_maximum_age(contest):
 def test_id_number_check_digit(contest):
     good = values()
     wrong = good["id_number"][:-1] + ("1" if good["id_number"][-1] != "1" else "2")
-    assert refused(organizer, contest, dict(good, id_number=wrong)) == ["row 2, id_number: check digit does not match"]
+    assert refused(organizer, contest, dict(good, id_number=wrong)) == [
+        "row 2, id_number: check digit does not match"]
 
 
 def test_id_number_birth_date_and_gender_digit(contest):
@@ -292,9 +297,11 @@ def test_chinese_values_are_read(contest):
 
 
 def test_unreadable_values_are_named(contest):
-    assert refused(organizer, contest, values(gender="X", group="学徒", current_level="大师", birth_date="2000/05/01",
-                                              id_type="身份证", id_number="E1234567")) == [
-        "row 2, id_type: '身份证' is not one of resident, hmt_residence, hmt_permit, passport, foreign_permanent",
+    cells = values(gender="X", group="学徒", current_level="大师", birth_date="2000/05/01", id_type="身份证",
+                   id_number="E1234567")
+    assert refused(organizer, contest, cells) == [
+        "row 2, id_type: '身份证' is not one of resident, hmt_residence, hmt_permit, passport, "
+        "foreign_permanent",
         "row 2, current_level: '大师' is not a skill level; use a code (level4) or a Chinese name (中级工)",
         "row 2, birth_date: '2000/05/01' is not a date YYYY-MM-DD",
         "row 2, gender: 'X' is not one of M, F, 男, 女",

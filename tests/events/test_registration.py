@@ -34,14 +34,15 @@ def run(*args: str):
 
 
 def submitted(contest: Contest, n: int) -> list[Registration]:
-    saved = register_rows(contest.event, rows(*[values(unit_code=u) for u in ("NC-E1", "NC-E2", "JX-TC1")[:n]]),
-                          actor_is_organizer=False, unit_scope=None)
+    cells = [values(unit_code=unit) for unit in ("NC-E1", "NC-E2", "JX-TC1")[:n]]
+    saved = register_rows(contest.event, rows(*cells), actor_is_organizer=False, unit_scope=None)
     db.session.commit()
     return saved
 
 
 def audit(action: str) -> list[AuditEntry]:
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+    query = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+    return list(db.session.scalars(query))
 
 
 # --- files --------------------------------------------------------------------------------------
@@ -53,8 +54,8 @@ def test_a_file_with_several_errors_reports_them_all_and_saves_nothing(contest):
     data = csv_text(good, bad_check, values(unit_code="NOPE", birth_date="2012-01-01"),
                     values(contestant_no=good["contestant_no"], unit_code="NC-E2"))
     with pytest.raises(InputRefused) as caught:
-        register_rows(contest.event, read_table(data.encode(), "c.csv", CONTESTANT_COLUMNS), actor_is_organizer=True,
-                      unit_scope=None)
+        register_rows(contest.event, read_table(data.encode(), "c.csv", CONTESTANT_COLUMNS),
+                      actor_is_organizer=True, unit_scope=None)
     assert [str(p) for p in caught.value.problems] == [
         "row 3, id_number: check digit does not match",
         "row 4, unit_code: unknown unit NOPE",
@@ -122,7 +123,8 @@ def test_reject_needs_a_reason_and_is_audited(contest):
     assert {r.rejection_reason for r in regs} == {"certificate not valid"}
     entries = audit("registration.reject")
     assert sorted(e.before["status"] for e in entries) == ["approved", "submitted"]
-    assert all(e.after == {"status": "rejected", "rejection_reason": "certificate not valid"} for e in entries)
+    wanted = {"status": "rejected", "rejection_reason": "certificate not valid"}
+    assert all(e.after == wanted for e in entries)
 
 
 def test_a_rejected_registration_is_not_approved_directly(contest):

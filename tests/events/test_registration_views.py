@@ -37,11 +37,16 @@ def form_data(**overrides: str) -> dict[str, str]:
     return cells
 
 
+def upload(client, *cells: dict[str, str]):
+    data = {"file": (io.BytesIO(csv_text(*cells).encode()), "c.csv")}
+    return client.post("/registrations/EV1/upload", data=data, content_type="multipart/form-data")
+
+
 def seeded(contest: Contest) -> list[Registration]:
     """NC-E1 and JX-TC1 entries (submitted) and one OT-E1 entry."""
-    saved = register_rows(contest.event, rows(values(contestant_no="W-01"), values(contestant_no="W-02", unit_code="JX-TC1"),
-                                              values(contestant_no="W-03", unit_code="OT-E1")),
-                          actor_is_organizer=False, unit_scope=None)
+    cells = rows(values(contestant_no="W-01"), values(contestant_no="W-02", unit_code="JX-TC1"),
+                 values(contestant_no="W-03", unit_code="OT-E1"))
+    saved = register_rows(contest.event, cells, actor_is_organizer=False, unit_scope=None)
     db.session.commit()
     return saved
 
@@ -83,16 +88,13 @@ def test_unit_admin_cannot_register_outside_their_tree(client, contest):
 
 def test_unit_admin_uploads_a_file(client, contest):
     as_user(client, "nc-admin")
-    data = {"file": (io.BytesIO(csv_text(values(), values(unit_code="NC-E2")).encode()), "c.csv")}
-    response = client.post("/registrations/EV1/upload", data=data, content_type="multipart/form-data")
-    assert response.status_code == 302
+    assert upload(client, values(), values(unit_code="NC-E2")).status_code == 302
     assert [r.status for r in registrations()] == [RegistrationStatus.SUBMITTED] * 2
 
 
 def test_a_refused_upload_lists_every_problem(client, contest):
     as_user(client, "nc-admin")
-    data = {"file": (io.BytesIO(csv_text(values(unit_code="OT-E1"), values(skill_code="NOPE")).encode()), "c.csv")}
-    page = client.post("/registrations/EV1/upload", data=data, content_type="multipart/form-data").get_data(as_text=True)
+    page = upload(client, values(unit_code="OT-E1"), values(skill_code="NOPE")).get_data(as_text=True)
     assert "row 2, unit_code" in page and "row 3, skill_code" in page and "no skill NOPE in event EV1" in page
     assert registrations() == []
 
@@ -101,8 +103,7 @@ def test_the_upload_is_refused_when_the_window_is_closed(client, contest):
     contest.event.registration_closes = contest.event.registration_opens
     db.session.commit()
     as_user(client, "nc-admin")
-    data = {"file": (io.BytesIO(csv_text(values()).encode()), "c.csv")}
-    page = client.post("/registrations/EV1/upload", data=data, content_type="multipart/form-data").get_data(as_text=True)
+    page = upload(client, values()).get_data(as_text=True)
     assert "closed on 2026-08-01" in page
     assert registrations() == []
 
@@ -151,7 +152,8 @@ def test_organizer_approves_in_bulk_and_rejects_with_a_reason(client, contest):
     as_user(client, "org")
     response = client.post("/registrations/EV1/review?status=submitted",
                            data={"action": "approve", "registrations": [w1.id, w2.id]})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/registrations/EV1?status=submitted")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/registrations/EV1?status=submitted")
     page = client.post("/registrations/EV1/review", data={"action": "reject", "registrations": [w3.id]},
                        follow_redirects=True).get_data(as_text=True)
     assert "give a reason for the rejection" in page
