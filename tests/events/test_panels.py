@@ -15,7 +15,8 @@ from app.auth.models import LoginLink, Role, User
 from app.events.models import PanelMember, PanelRole, UnitKind
 from app.events.services import unit_by_code
 from app.extensions import db
-from tests.conftest import FROZEN_NOW, login
+from tests.conftest import FROZEN_NOW
+from tests.events.helpers import login_en
 
 HEADER = "skill_code,username,name,unit_code,role\n"
 
@@ -159,7 +160,7 @@ PANEL = "/events/EV1/skills/WELD/panel"
 
 @pytest.mark.parametrize("username", ["judge1", "other-org", "expert2"])
 def test_panel_page_is_hidden_from_others(client, panel, username):
-    login(client, username)
+    login_en(client, username)
     assert client.get(PANEL).status_code == 404
     assert client.post(PANEL, data={"username": "x1", "name": "x", "unit_code": "POOL", "role": "judge"}) \
         .status_code == 404
@@ -172,15 +173,16 @@ def test_panel_page_is_hidden_from_others(client, panel, username):
 def test_panel_page_is_refused_to_unit_admins(client, panel, make):
     make.user("ua", role=Role.UNIT_ADMIN, unit=panel.event.organizers[0])
     db.session.commit()
-    login(client, "ua")
+    login_en(client, "ua")
     assert client.get(PANEL).status_code == 403
 
 
 def test_chief_adds_a_new_expert_and_sees_the_link_once(client, panel):
-    login(client, "chief")
+    login_en(client, "chief")
     page = client.get(PANEL)
     assert page.status_code == 200 and "judge1" in page.get_data(as_text=True)
-    response = client.post(PANEL, data={"username": "newbie", "name": "新裁判", "unit_code": "JX", "role": "judge"})
+    response = client.post(PANEL, data={"username": "newbie", "name": "新裁判", "unit_code": "JX",
+                                        "role": "judge"})
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "/login/link/" in text
     assert "/login/link/" not in client.get(PANEL).get_data(as_text=True)
@@ -192,15 +194,16 @@ def test_chief_adds_a_new_expert_and_sees_the_link_once(client, panel):
 def test_chief_adds_an_existing_expert_with_their_unit(client, panel, make):
     db.session.scalar(select(User).where(User.username == "expert2")).unit = unit_by_code("JX-NC")
     db.session.commit()
-    login(client, "chief")
-    response = client.post(PANEL, data={"username": "expert2", "name": "", "unit_code": "", "role": "reserve"})
+    login_en(client, "chief")
+    response = client.post(PANEL, data={"username": "expert2", "name": "", "unit_code": "",
+                                        "role": "reserve"})
     assert response.status_code == 302
     member = db.session.scalar(select(PanelMember).where(PanelMember.user.has(username="expert2")))
     assert member.role == PanelRole.RESERVE and member.unit.code == "JX-NC"
 
 
 def test_add_member_problems_are_shown_and_nothing_saved(client, panel):
-    login(client, "chief")
+    login_en(client, "chief")
     response = client.post(PANEL, data={"username": "org", "name": "", "unit_code": "NOPE", "role": "judge"})
     text = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -211,7 +214,7 @@ def test_add_member_problems_are_shown_and_nothing_saved(client, panel):
 
 
 def test_chief_changes_roles_and_removes_but_not_the_chief_seat(client, panel):
-    login(client, "chief")
+    login_en(client, "chief")
     judge = db.session.scalar(select(PanelMember).where(PanelMember.role == PanelRole.JUDGE))
     chief = db.session.scalar(select(PanelMember).where(PanelMember.role == PanelRole.CHIEF))
     judge_id, chief_id = judge.id, chief.id
@@ -219,7 +222,8 @@ def test_chief_changes_roles_and_removes_but_not_the_chief_seat(client, panel):
     assert seats("WELD")["judge1"] == "reserve"
     assert client.post(PANEL + "/role", data={"member_id": judge_id, "role": "chief"}).status_code == 403
     assert client.post(PANEL + "/remove", data={"member_id": chief_id}).status_code == 403
-    assert client.post(PANEL, data={"username": "x2", "name": "x", "unit_code": "JX", "role": "chief"}).status_code == 403
+    new_chief = {"username": "x2", "name": "x", "unit_code": "JX", "role": "chief"}
+    assert client.post(PANEL, data=new_chief).status_code == 403
     assert client.post(PANEL + "/remove", data={"member_id": judge_id}).status_code == 302
     assert seats("WELD") == {"chief": "chief"}
     actions = set(db.session.scalars(select(AuditEntry.action)))
@@ -227,7 +231,7 @@ def test_chief_changes_roles_and_removes_but_not_the_chief_seat(client, panel):
 
 
 def test_organizer_moves_the_chief_seat_one_chief_at_a_time(client, panel):
-    login(client, "org")
+    login_en(client, "org")
     judge_id = db.session.scalar(select(PanelMember.id).where(PanelMember.role == PanelRole.JUDGE))
     chief_id = db.session.scalar(select(PanelMember.id).where(PanelMember.role == PanelRole.CHIEF))
     client.post(PANEL + "/role", data={"member_id": judge_id, "role": "chief"})
@@ -243,22 +247,22 @@ def test_member_of_another_skill_cannot_be_touched(client, panel, make):
                         role=PanelRole.JUDGE)
     db.session.add(other)
     db.session.commit()
-    login(client, "chief")
+    login_en(client, "chief")
     assert client.post(PANEL + "/remove", data={"member_id": other.id}).status_code == 404
 
 
 def test_experts_see_their_panels(client, panel):
-    login(client, "chief")
+    login_en(client, "chief")
     text = client.get("/panels").get_data(as_text=True)
     assert "WELD" in text and PANEL in text
     client.post("/logout")
-    login(client, "judge1")
+    login_en(client, "judge1")
     text = client.get("/panels").get_data(as_text=True)
     assert "WELD" in text and PANEL not in text
 
 
 def test_organizer_uploads_the_judges_file(client, panel):
-    login(client, "org")
+    login_en(client, "org")
     data = {"file": (io.BytesIO((HEADER + "CNC,fresh,新人,POOL,chief\n").encode()), "judges.csv")}
     response = client.post("/events/EV1/judges/import", data=data, content_type="multipart/form-data")
     assert response.status_code == 200 and "/login/link/" in response.get_data(as_text=True)
