@@ -1,7 +1,9 @@
 """Eligibility rules for registering contestants (formats.md "contestants", tiers.md).
 
 A *candidate* is one parsed row (of a file or of the web form). Each rule is a small function that
-returns a :class:`Finding` — the column at fault and a message a person can act on — or ``None``.
+returns a :class:`Finding` — the column at fault and a message a person can act on — or ``None``
+(the ID rule returns a list, as a number can be wrong twice; the window rule, about the event
+rather than a row, a bare message).
 The caller locates findings (``row 5, id_number: …`` for files, the form field for the web form).
 Rules read the :class:`Roster`: the event's registrations, then the earlier rows of the same file,
 so a file that breaks a quota or repeats a person is refused as a whole.
@@ -75,7 +77,7 @@ def person_key_of(registration: Registration) -> PersonKey:
 
 @dataclass
 class Roster:
-    """The registrations a row is checked against, growing with each accepted row of a file."""
+    """The registrations a row is checked against, growing with each row of the file before it."""
 
     event: Event
     persons: dict[PersonKey, Person]
@@ -110,7 +112,8 @@ class Roster:
 
     def add(self, c: Candidate) -> None:
         """Count a row for the rows after it."""
-        self.file_bibs.setdefault(c.contestant_no, c.row)
+        if c.contestant_no:
+            self.file_bibs.setdefault(c.contestant_no, c.row)
         if c.person_key:
             self.file_people.setdefault(c.person_key, c.row)
         if c.unit is not None and c.skill is not None:
@@ -129,8 +132,7 @@ def _level_name(code: str) -> str:
 # --- the rules ----------------------------------------------------------------------------------
 
 def window_open(event: Event, today: date) -> Message | None:
-    """Units register inside the window (``closes`` inclusive); the organizer may register late.
-    The one rule about the event rather than a row, so it returns a bare message."""
+    """Units register inside the window (``closes`` inclusive); the organizer may register late."""
     if event.registration_opens is None or event.registration_closes is None:
         return msg("%(event)s has no registration window; only the organizer can register contestants",
                    event=event.code)

@@ -21,6 +21,7 @@ Services validate, write and audit but never commit.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,7 +35,7 @@ from app.events.attendance import set_attendance_many
 from app.events.eligibility import Candidate, Finding, PersonKey, Roster, check, window_open
 from app.events.models import Attendance, Event, Registration, RegistrationStatus, Skill, SkillGroup, Unit
 from app.extensions import db
-from app.messages import msg
+from app.messages import Message, msg
 from app.people import idcard
 from app.people.models import Gender, IdType, Person
 from app.tabular import Row
@@ -134,7 +135,14 @@ class _Checked:
     candidates: list[Candidate]
     roster: Roster
     findings: list[tuple[int, Finding]]
-    window: str | None
+    window: Message | None
+
+    def refuse_if_any(self, locate: Callable[[int, Finding], Problem]) -> None:
+        """The window problem first, then every finding, placed by ``locate`` (a file row or a field)."""
+        problems = [Problem(WINDOW, self.window)] if self.window else []
+        problems += [locate(number, finding) for number, finding in self.findings]
+        if problems:
+            raise InputRefused(problems)
 
 
 def _check(event: Event, rows: list[Row], actor_is_organizer: bool, unit_scope: set[int] | None) -> _Checked:
@@ -167,10 +175,7 @@ def register_rows(event: Event, rows: list[Row], *, actor_is_organizer: bool,
     if not rows:
         raise InputRefused([Problem("file", msg("has no contestants: expected a row after the header"))])
     checked = _check(event, rows, actor_is_organizer, unit_scope)
-    problems = [Problem(WINDOW, checked.window)] if checked.window else []
-    problems += [at_row(number, f.column, f.message) for number, f in checked.findings]
-    if problems:
-        raise InputRefused(problems)
+    checked.refuse_if_any(lambda number, f: at_row(number, f.column, f.message))
     return _save(event, checked, actor_is_organizer)
 
 
@@ -179,10 +184,7 @@ def register_one(event: Event, values: dict[str, str], *, actor_is_organizer: bo
     """The web form's path: the same checks as a file, problems located by field name."""
     row = Row(1, {column: (values.get(column) or "").strip() for column in CONTESTANT_COLUMNS})
     checked = _check(event, [row], actor_is_organizer, unit_scope)
-    problems = [Problem(WINDOW, checked.window)] if checked.window else []
-    problems += [Problem(f.column, f.message) for _, f in checked.findings]
-    if problems:
-        raise InputRefused(problems)
+    checked.refuse_if_any(lambda _, f: Problem(f.column, f.message))
     return _save(event, checked, actor_is_organizer)[0]
 
 
