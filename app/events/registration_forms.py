@@ -16,7 +16,7 @@ class ContestantForm(FlaskForm):
     unit_code = SelectField(_l("Unit"), choices=[], validate_choice=False)
     skill_code = SelectField(_l("Skill"), choices=[], validate_choice=False)
     contestant_no = StringField(_l("Bib number"), validators=[DataRequired(), Length(max=40)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     id_type = SelectField(_l("ID type"), choices=list(LABELS["id_type"].items()))
     id_number = StringField(_l("ID number"), validators=[DataRequired(), Length(max=32)])
     birth_date = DateField(_l("Date of birth"), validators=[DataRequired()])

@@ -28,8 +28,8 @@ from app.events.registration import (CONTESTANT_COLUMNS, approve, events_for_uni
                                      set_attendance)
 from app.events.registration_forms import AttendanceForm, ContestantForm, ReviewForm
 from app.events.services import event_by_code
-from app.events.views import _attach_problems
 from app.extensions import db
+from app.form_problems import attach_problems
 from app.messages import translated
 from app.tabular import read_table, xlsx_template
 
@@ -113,7 +113,7 @@ def create(code: str):
                                         unit_scope=acting.unit_ids)
         except InputRefused as refused:
             db.session.rollback()
-            problems = _attach_problems(form, refused.problems, {})
+            problems = attach_problems(form, refused.problems, {})
         else:
             message = _("Contestant %(no)s registered.", no=registration.contestant_no)
             db.session.commit()

@@ -20,6 +20,7 @@ from app.events.forms import EventForm, SkillForm, UploadForm
 from app.events.models import Event, Skill
 from app.events.services import event_by_code, event_document, import_event, save_event_document, skill_document
 from app.extensions import db
+from app.form_problems import attach_problems
 from app.i18n import label, tier_name
 from scoring.tiers import TIERS
 
@@ -84,19 +85,6 @@ _EVENT_FIELD_OF = {"class": "event_class", "registration.opens": "registration_o
                    "registration.closes": "registration_closes"}
 
 
-def _attach_problems(form, problems: list[Problem], field_of: dict[str, str]) -> list[Problem]:
-    """Put each problem under its form field; return those that belong to no field."""
-    loose = []
-    for problem in problems:
-        name = field_of.get(problem.where, problem.where.split("[")[0])
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors") and problem.where:
-            field.errors = list(field.errors) + [problem.message]
-        else:
-            loose.append(problem)
-    return loose
-
-
 def _event_form(event: Event | None):
     form = EventForm()
     _set_event_choices(form)
@@ -120,7 +108,7 @@ def _event_form(event: Event | None):
                                             expected_code=event.code if event else None)
             except InputRefused as refused:
                 db.session.rollback()
-                problems = _attach_problems(form, refused.problems, _EVENT_FIELD_OF)
+                problems = attach_problems(form, refused.problems, _EVENT_FIELD_OF)
             else:
                 db.session.commit()
                 flash(_("Event %(code)s saved.", code=saved.code), "info")
@@ -173,7 +161,7 @@ def _skill_form(event: Event, skill: Skill | None):
             prefix = f"skills[{position}]."
             field_of = {f"{prefix}{k}": k for k in form._fields}
             field_of |= {f"{prefix}occupation.code": "occupation_code", f"{prefix}occupation.name": "occupation_name"}
-            problems = _attach_problems(form, refused.problems, field_of)
+            problems = attach_problems(form, refused.problems, field_of)
         else:
             db.session.commit()
             flash(_("Skill %(code)s saved.", code=new_skill["code"]), "info")

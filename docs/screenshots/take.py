@@ -23,6 +23,12 @@ PAGES = [
     ("event", "organizer", "/events/DEMO-PROV"),
     ("event-form", "organizer", "/events/DEMO-PROV/edit"),
     ("units", "organizer", "/units/"),
+    ("approval", "organizer", "/registrations/DEMO-PROV"),
+    ("panel", "organizer", "/events/DEMO-PROV/skills/WELD-E/panel"),
+    ("qualification", "organizer", "/events/DEMO-PROV/qualification"),
+    ("registration-events", "nanchang", "/registrations/"),
+    ("registration-entries", "nanchang", "/registrations/DEMO-PROV/entries"),
+    ("registration-form", "nanchang", "/registrations/DEMO-PROV/new"),
 ]
 
 
