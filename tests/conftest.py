@@ -7,12 +7,18 @@ from datetime import datetime
 
 import flask_babel
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from app import clock, create_app
 from app.config import TestConfig, _database_url
 from app.extensions import db
 from tests import factories
+
+# No deadlines (CI machines stall); CI runs a fixed, larger sample so a failure reproduces.
+settings.register_profile("ci", deadline=None, derandomize=True, max_examples=200)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 # A fixed "now" for every test: registration windows and ages depend on it.
 FROZEN_NOW = datetime(2026, 9, 1, 10, 0, tzinfo=clock.SHANGHAI)
