@@ -20,6 +20,7 @@ from app.errors import DomainError, InputRefused
 from app.extensions import db
 
 import_group = AppGroup("import", help="Import units, events, contestants, judges … (formats.md).")
+export_group = AppGroup("export", help="Export a marking scheme (formats.md).")
 users_group = AppGroup("users", help="User accounts.")
 
 
@@ -43,6 +44,21 @@ def cli_transaction() -> Iterator[None]:
         except DomainError as error:
             db.session.rollback()
             fail(f"refused: {error}")
+
+
+def event_or_fail(code: str):
+    from app.events.services import event_by_code
+    event = event_by_code(code)
+    if event is None:
+        fail(f"refused: unknown event {code}")
+    return event
+
+
+def skill_or_fail(event, code: str):
+    skill = next((s for s in event.skills if s.code == code), None)
+    if skill is None:
+        fail(f"refused: no skill {code} in event {event.code}")
+    return skill
 
 
 def read_file(path: str) -> tuple[bytes, str]:
@@ -100,9 +116,12 @@ def users_create_command(username: str, role: str, unit_code: str | None, id_num
 
 
 def register(app: Flask) -> None:
-    from app.events import cli_panels  # noqa: F401  (import judges, import attendance)
-    from app.events import registration_cli  # noqa: F401  (import contestants)
-    for group in (import_group, users_group):
+    from app.events import (
+        cli_panels,  # noqa: F401  (import judges, import attendance)
+        registration_cli,  # noqa: F401  (import contestants)
+    )
+    from app.marking import cli  # noqa: F401  (import scheme/marks/component, export scheme)
+    for group in (import_group, export_group, users_group):
         app.cli.add_command(group)
     for command in _extra_commands():
         app.cli.add_command(command)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any
 
 CENT = Decimal("0.01")
@@ -239,8 +240,8 @@ def _check_bands(aspect: Aspect, path: str) -> list[Finding]:
     bands = aspect.bands
     if not bands:
         return [problem(f"{path}.bands", "%(id)s: bands are required for the bands calculation", id=aspect.id)]
-    limits_ascend = all(a.limit < b.limit for a, b in zip(bands, bands[1:]))
-    marks_fall = all(a.mark >= b.mark for a, b in zip(bands, bands[1:]))
+    limits_ascend = all(a.limit < b.limit for a, b in pairwise(bands))
+    marks_fall = all(a.mark >= b.mark for a, b in pairwise(bands))
     marks_fit = all(0 <= b.mark <= aspect.max and _has_two_decimals(b.mark) for b in bands)
     if limits_ascend and marks_fall and marks_fit and bands[0].limit >= 0:
         return []

@@ -8,24 +8,8 @@ from __future__ import annotations
 
 import click
 
-from app.cli import cli_transaction, fail, import_group, read_file
-from app.events.models import Event, Skill
-from app.events.services import event_by_code
+from app.cli import cli_transaction, event_or_fail, import_group, read_file, skill_or_fail
 from app.tabular import read_table
-
-
-def _event(code: str) -> Event:
-    event = event_by_code(code)
-    if event is None:
-        fail(f"refused: unknown event {code}")
-    return event
-
-
-def _skill(event: Event, code: str) -> Skill:
-    skill = next((s for s in event.skills if s.code == code), None)
-    if skill is None:
-        fail(f"refused: no skill {code} in event {event.code}")
-    return skill
 
 
 @import_group.command("judges")
@@ -36,7 +20,7 @@ def import_judges_command(event_code: str, file: str) -> None:
     from app.events.panels import JUDGE_COLUMNS, import_judges
 
     data, name = read_file(file)
-    event = _event(event_code)
+    event = event_or_fail(event_code)
     with cli_transaction():
         result = import_judges(event, read_table(data, name, JUDGE_COLUMNS))
     for username, link in result.created:
@@ -54,7 +38,7 @@ def import_attendance_command(event_code: str, skill_code: str, file: str) -> No
     from app.events.attendance import ATTENDANCE_COLUMNS, import_attendance
 
     data, name = read_file(file)
-    skill = _skill(_event(event_code), skill_code)
+    skill = skill_or_fail(event_or_fail(event_code), skill_code)
     with cli_transaction():
         result = import_attendance(skill, read_table(data, name, ATTENDANCE_COLUMNS))
     click.echo(f"imported attendance of {result.rows} contestants into {event_code}/{skill_code} "

@@ -1,0 +1,1 @@
+"""Marking: schemes, marks from tablets and paper, sign-off and locks, penalties, component scores."""

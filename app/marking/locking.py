@@ -1,0 +1,168 @@
+"""Completeness, sign-off, lock and unlock of a criterion (marking.md "Sign-off, locking, audit").
+
+A criterion is *complete* when every competed competitor has every measurement aspect and, on
+every judgement aspect, ``marking_team_size`` scores from judges eligible for them. When conflicts
+leave fewer eligible judges than that and all of them have scored, the set is *reduced*: it counts
+as complete only when the chief expert confirms it by locking on the web (audited, the reduced sets
+are named in the entry); the command line's ``--lock`` never confirms one (formats.md).
+
+Choices where marking.md is silent: the judges who entered marks in a criterion sign it off, and
+the chief expert may lock only once all of them have; ``--lock`` on the command line signs off for
+them (the paper forms carry their signatures). Unlocking clears the sign-offs — they were given
+for the marks as they stood — and needs a reason.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+
+from app import audit, clock
+from app.auth.models import User
+from app.errors import DomainError
+from app.extensions import db
+from app.marking.marksheet import Marksheet
+from app.marking.models import CriterionSignoff, SchemeCriterion
+from app.messages import msg
+from app.signals import criterion_locked, criterion_unlocked
+
+
+@dataclass
+class CriterionState:
+    criterion: SchemeCriterion
+    missing: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    reduced: list[str] = field(default_factory=list)
+    markers: set[int] = field(default_factory=set)
+    signed: set[int] = field(default_factory=set)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def unsigned(self) -> set[int]:
+        return self.markers - self.signed
+
+    def lockable(self, *, confirm_reduced: bool) -> bool:
+        return self.complete and not self.flags and (confirm_reduced or not self.reduced)
+
+    def summary(self) -> str:
+        """One English line for the command line: why the criterion is not locked."""
+        parts = []
+        if self.missing:
+            parts.append(f"{len(self.missing)} incomplete (first: {self.missing[0]})")
+        if self.reduced:
+            parts.append(f"{len(self.reduced)} reduced judgement sets need the chief expert's confirmation")
+        if self.flags:
+            parts.append(f"{len(self.flags)} open flags (first: {self.flags[0]})")
+        return f"criterion {self.criterion.code} not locked: " + "; ".join(parts)
+
+
+def criterion_states(sheet: Marksheet) -> list[CriterionState]:
+    """The state of every criterion of the skill, computed from the stored marks."""
+    size = sheet.event.marking_team_size
+    signed: dict[int, set[int]] = {}
+    for criterion_id, user_id in db.session.execute(
+            select(CriterionSignoff.criterion_id, CriterionSignoff.user_id)
+            .join(SchemeCriterion).where(SchemeCriterion.skill_id == sheet.skill.id)):
+        signed.setdefault(criterion_id, set()).add(user_id)
+    states = []
+    competed = [c for c in sheet.competitors if c.competed]
+    for criterion in sheet.criteria():
+        state = CriterionState(criterion, signed=signed.get(criterion.id, set()))
+        for sub in criterion.sub_criteria:
+            for aspect in sub.aspects:
+                for competitor in competed:
+                    where = f"{aspect.code} {competitor.lead.contestant_no}"
+                    key = (aspect.id, competitor.id)
+                    if aspect.kind == "M":
+                        mark = sheet.measured.get(key)
+                        if mark is None:
+                            state.missing.append(where)
+                        elif mark.judge_id:
+                            state.markers.add(mark.judge_id)
+                        continue
+                    scores = sheet.judgement_scores(aspect, competitor)
+                    state.markers.update(scores)
+                    eligible = sheet.rights.eligible(criterion, competitor)
+                    counted = set(scores) & eligible
+                    if sheet.spread_of(aspect, competitor):
+                        state.flags.append(f"{where} scores {','.join(map(str, scores.values()))}")
+                    if len(counted) >= size:
+                        continue
+                    if len(eligible) < size and counted == eligible and counted:
+                        state.reduced.append(where)
+                    else:
+                        state.missing.append(f"{where}: {len(counted)} of {size} scores")
+        states.append(state)
+    return states
+
+
+def sign_off(criterion: SchemeCriterion, judge: User, state: CriterionState) -> None:
+    if criterion.locked:
+        raise DomainError(msg("criterion %(criterion)s is already locked", criterion=criterion.code))
+    if judge.id not in state.markers:
+        raise DomainError(msg("only judges who marked criterion %(criterion)s sign it off",
+                              criterion=criterion.code))
+    if not state.complete or state.flags:
+        raise DomainError(msg("criterion %(criterion)s is not complete or has open flags: nothing to sign yet",
+                              criterion=criterion.code))
+    if judge.id in state.signed:
+        return
+    db.session.add(CriterionSignoff(criterion_id=criterion.id, user_id=judge.id, signed_at=clock.now()))
+    state.signed.add(judge.id)
+    audit.record("criterion.sign_off", "criterion", criterion.id, event_id=criterion.skill.event_id,
+                 after={"skill": criterion.skill.code, "criterion": criterion.code, "judge": judge.username})
+
+
+def lock(criterion: SchemeCriterion, state: CriterionState, *, confirm_reduced: bool,
+         sign_for_markers: bool = False) -> None:
+    """Lock a complete, unflagged criterion (``sign_for_markers``: the paper forms carry the signatures)."""
+    if criterion.locked:
+        return
+    if not state.lockable(confirm_reduced=confirm_reduced):
+        raise DomainError(msg("criterion %(criterion)s cannot be locked: %(why)s", criterion=criterion.code,
+                              why=state.summary()))
+    if sign_for_markers:
+        for user_id in sorted(state.unsigned):
+            db.session.add(CriterionSignoff(criterion_id=criterion.id, user_id=user_id, signed_at=clock.now()))
+        state.signed |= state.markers
+    elif state.unsigned:
+        names = sorted(db.session.scalars(select(User.username).where(User.id.in_(state.unsigned))))
+        raise DomainError(msg("criterion %(criterion)s still needs the sign-off of %(judges)s",
+                              criterion=criterion.code, judges=", ".join(names)))
+    criterion.locked_at, criterion.locked_by = clock.now(), audit.current_actor()
+    audit.record("criterion.lock", "criterion", criterion.id, event_id=criterion.skill.event_id,
+                 before={"locked": False}, after={"skill": criterion.skill.code, "criterion": criterion.code,
+                                                  "locked": True, "reduced_sets_confirmed": state.reduced})
+    db.session.flush()
+    criterion_locked.send(criterion.skill.event_id, skill_id=criterion.skill_id, criterion=criterion.code)
+
+
+def unlock(criterion: SchemeCriterion, reason: str) -> None:
+    if not criterion.locked:
+        raise DomainError(msg("criterion %(criterion)s is not locked", criterion=criterion.code))
+    if not reason.strip():
+        raise DomainError(msg("unlocking needs a reason"))
+    before = {"locked": True, "locked_at": criterion.locked_at, "locked_by": criterion.locked_by}
+    criterion.locked_at = criterion.locked_by = None
+    db.session.execute(delete(CriterionSignoff).where(CriterionSignoff.criterion_id == criterion.id))
+    audit.record("criterion.unlock", "criterion", criterion.id, event_id=criterion.skill.event_id,
+                 before=before, after={"skill": criterion.skill.code, "criterion": criterion.code, "locked": False},
+                 note=reason.strip()[:500])
+    db.session.flush()
+    criterion_unlocked.send(criterion.skill.event_id, skill_id=criterion.skill_id, criterion=criterion.code)
+
+
+def lock_all_complete(sheet: Marksheet) -> list[CriterionState]:
+    """``import marks --lock``: lock every complete, unflagged criterion; returns those left unlocked."""
+    remaining = []
+    for state in criterion_states(sheet):
+        if state.criterion.locked:
+            continue
+        if state.lockable(confirm_reduced=False):
+            lock(state.criterion, state, confirm_reduced=False, sign_for_markers=True)
+        else:
+            remaining.append(state)
+    return remaining
