@@ -22,6 +22,7 @@ from werkzeug.security import generate_password_hash
 
 from app.auth.models import LoginAttempt, LoginLink, User
 from app.cli import cli_transaction, fail
+from app.demo_marking import load_demo_marking
 from app.events.attendance import set_attendance_many
 from app.events.models import Attendance, Event, Registration
 from app.events.panels import JUDGE_COLUMNS, import_judges
@@ -204,6 +205,7 @@ def load_demo() -> Event:
     absent = db.session.scalar(select(Registration).where(Registration.event_id == feeder.id,
                                                           Registration.contestant_no == "NCW-05"))
     set_attendance_many(absent.skill, [(absent, Attendance.ABSENT)])
+    load_demo_marking(event)
     return event
 
 

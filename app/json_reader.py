@@ -14,8 +14,10 @@ from typing import Any
 
 from app.errors import InputRefused, Problem
 from app.messages import msg
+from scoring.marks import has_two_decimals
 
 _MISSING = object()
+MAX_DECIMAL = Decimal("1000000000")  # far above any mark, weight or amount; keeps quantize in range
 
 
 def load_json(data: bytes) -> Any:
@@ -129,8 +131,11 @@ class JsonReader:
         if number is None or not number.is_finite():
             self.fail(join(path, key), msg("must be a decimal number"))
             return None
-        if number != number.quantize(Decimal("0.01")):
+        if not has_two_decimals(number):
             self.fail(join(path, key), msg("must have at most 2 decimals"))
+            return None
+        if abs(number) >= MAX_DECIMAL:
+            self.fail(join(path, key), msg("must be less than %(limit)s", limit=MAX_DECIMAL))
             return None
         if minimum is not None and number < minimum:
             self.fail(join(path, key), msg("must be at least %(minimum)s", minimum=minimum))

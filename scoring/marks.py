@@ -127,7 +127,7 @@ class Scheme:
         return marks
 
 
-def _has_two_decimals(value: Decimal) -> bool:
+def has_two_decimals(value: Decimal) -> bool:
     """Read off the digits: ``quantize`` traps on a value too long for the context (1E+30, a mangled
     tablet mark), and a check that raises would turn a refusal into a server error."""
     if not value.is_finite():
@@ -176,7 +176,7 @@ def _check_standards(standards: Sequence[Standard]) -> list[Finding]:
     for section in sorted(_duplicates(s.section for s in standards)):
         found.append(problem("standards", "section %(section)s appears more than once", section=section))
     for i, standard in enumerate(standards):
-        if standard.weight < 0 or not _has_two_decimals(standard.weight):
+        if standard.weight < 0 or not has_two_decimals(standard.weight):
             found.append(problem(f"standards[{i}].weight", "must be a number ≥ 0 with at most 2 decimals"))
     weights = sum((s.weight for s in standards), Decimal(0))
     if weights != 100:
@@ -204,7 +204,7 @@ def _check_aspect(aspect: Aspect, path: str, sections: set[str]) -> list[Finding
     found = []
     if not aspect.id:
         found.append(problem(f"{path}.id", "is required"))
-    if aspect.max <= 0 or not _has_two_decimals(aspect.max):
+    if aspect.max <= 0 or not has_two_decimals(aspect.max):
         found.append(problem(f"{path}.max", "%(id)s: max mark must be above 0 with at most 2 decimals", id=aspect.id))
     if aspect.section not in sections:
         found.append(problem(f"{path}.section", "%(id)s: section %(section)s is not in the standards",
@@ -226,7 +226,7 @@ def _check_calculation(aspect: Aspect, path: str) -> list[Finding]:
         return _check_bands(aspect, path)
     if aspect.calculation == "deduction":
         deduct = aspect.deduct
-        if deduct is None or deduct <= 0 or not _has_two_decimals(deduct) or deduct > aspect.max:
+        if deduct is None or deduct <= 0 or not has_two_decimals(deduct) or deduct > aspect.max:
             return [problem(f"{path}.deduct", "%(id)s: a deduction must be above 0, at most the max mark, "
                                               "with at most 2 decimals", id=aspect.id)]
         return []
@@ -242,7 +242,7 @@ def _check_bands(aspect: Aspect, path: str) -> list[Finding]:
         return [problem(f"{path}.bands", "%(id)s: bands are required for the bands calculation", id=aspect.id)]
     limits_ascend = all(a.limit < b.limit for a, b in pairwise(bands))
     marks_fall = all(a.mark >= b.mark for a, b in pairwise(bands))
-    marks_fit = all(0 <= b.mark <= aspect.max and _has_two_decimals(b.mark) for b in bands)
+    marks_fit = all(0 <= b.mark <= aspect.max and has_two_decimals(b.mark) for b in bands)
     if limits_ascend and marks_fall and marks_fit and bands[0].limit >= 0:
         return []
     return [problem(f"{path}.bands", "%(id)s: band limits must ascend from 0, marks must not increase and stay "
@@ -269,7 +269,7 @@ def allowed_measurement_marks(aspect: Aspect) -> list[Decimal] | None:
 
 def measurement_refusal(aspect: Aspect, mark: Decimal) -> Finding | None:
     """Why ``mark`` is not a mark this measurement aspect can award, or ``None`` when it is."""
-    if not _has_two_decimals(mark) or not 0 <= mark <= aspect.max:
+    if not has_two_decimals(mark) or not 0 <= mark <= aspect.max:
         return problem("", "%(id)s: %(value)s is not between 0 and %(max)s with at most 2 decimals",
                        id=aspect.id, value=mark, max=aspect.max)
     allowed = allowed_measurement_marks(aspect)

@@ -51,11 +51,11 @@ class CriterionState:
         """One English line for the command line: why the criterion is not locked."""
         parts = []
         if self.missing:
-            parts.append(f"{len(self.missing)} incomplete (first: {self.missing[0]})")
+            parts.append(f"{len(self.missing)} marks missing (first: {self.missing[0]})")
         if self.reduced:
-            parts.append(f"{len(self.reduced)} reduced judgement sets need the chief expert's confirmation")
+            parts.append(f"{len(self.reduced)} reduced judgement set(s) need the chief expert's confirmation")
         if self.flags:
-            parts.append(f"{len(self.flags)} open flags (first: {self.flags[0]})")
+            parts.append(f"{len(self.flags)} open flag(s) (first: {self.flags[0]})")
         return f"criterion {self.criterion.code} not locked: " + "; ".join(parts)
 
 

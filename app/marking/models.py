@@ -149,7 +149,7 @@ class Mark(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), index=True)
-    aspect_id: Mapped[int] = mapped_column(ForeignKey("scheme_aspects.id"), index=True)
+    aspect_id: Mapped[int] = mapped_column(ForeignKey("scheme_aspects.id", ondelete="CASCADE"), index=True)
     competitor_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(1))
     judge_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

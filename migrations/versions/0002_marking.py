@@ -173,7 +173,7 @@ def upgrade():
     sa.Column('client_uuid', sa.String(length=36), nullable=True),
     sa.Column('recorded_by', sa.String(length=120), nullable=False),
     sa.Column('recorded_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['aspect_id'], ['scheme_aspects.id'], name=op.f('fk_marks_aspect_id_scheme_aspects')),
+    sa.ForeignKeyConstraint(['aspect_id'], ['scheme_aspects.id'], name=op.f('fk_marks_aspect_id_scheme_aspects'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['competitor_id'], ['registrations.id'], name=op.f('fk_marks_competitor_id_registrations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['judge_id'], ['users.id'], name=op.f('fk_marks_judge_id_users')),
     sa.ForeignKeyConstraint(['skill_id'], ['skills.id'], name=op.f('fk_marks_skill_id_skills'), ondelete='CASCADE'),
