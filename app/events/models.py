@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -227,7 +227,12 @@ class PanelMember(db.Model):
     """A user's role on one skill's panel; ``unit_id`` is what conflict-of-interest checks use."""
 
     __tablename__ = "panel_members"
-    __table_args__ = (UniqueConstraint("skill_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("skill_id", "user_id"),
+        # One chief expert per skill, whatever path writes the seat.
+        Index("uq_panel_members_one_chief", "skill_id", unique=True,
+              sqlite_where=text("role = 'chief'"), postgresql_where=text("role = 'chief'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), index=True)

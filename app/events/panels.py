@@ -201,18 +201,22 @@ def import_judges(event: Event, rows: list[Row]) -> JudgesImported:
 def _replace_panel(skill: Skill, seats: list[tuple[User, Unit, PanelRole]]) -> None:
     current = {m.user_id: m for m in panel_of(skill)}
     before = [_member_state(m) for m in current.values()]
-    kept: set[int] = set()
-    for user, unit, role in seats:
-        member = current.get(user.id)
-        if member is None:
-            member = PanelMember(skill=skill, user=user)
-            db.session.add(member)
-        member.unit, member.role = unit, role
-        kept.add(user.id)
+    kept = {user.id for user, _unit, _role in seats}
     for user_id, member in current.items():
         if user_id not in kept:
             db.session.delete(member)
     db.session.flush()
+    # The chief seat is written last, in its own flush: the one-chief index must never see two.
+    for chief_pass in (False, True):
+        for user, unit, role in seats:
+            if (role == PanelRole.CHIEF) != chief_pass:
+                continue
+            member = current.get(user.id)
+            if member is None:
+                member = PanelMember(skill=skill, user=user)
+                db.session.add(member)
+            member.unit, member.role = unit, role
+        db.session.flush()
     after = [_member_state(m) for m in panel_of(skill)]
     if before != after:
         audit.record("panel.import", "skill", _skill_key(skill), before=before, after=after,

@@ -270,3 +270,15 @@ def test_organizer_uploads_the_judges_file(client, panel):
     bad = {"file": (io.BytesIO((HEADER + "CNC,fresh,新人,NOPE,chief\n").encode()), "judges.csv")}
     response = client.post("/events/EV1/judges/import", data=bad, content_type="multipart/form-data")
     assert "row 2, unit_code" in response.get_data(as_text=True)
+
+
+def test_the_database_holds_one_chief_per_skill(event, tmp_path, make):
+    """Whatever path writes a seat, a second chief is refused by the partial unique index."""
+    from sqlalchemy.exc import IntegrityError
+    run("import", "judges", "EV1", write(tmp_path, "WELD,a1,甲,POOL,chief\n"))
+    skill = next(s for s in event.skills if s.code == "WELD")
+    db.session.add(PanelMember(skill=skill, user=make.user("a9", role=Role.EXPERT),
+                               unit=unit_by_code("POOL"), role=PanelRole.CHIEF))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
