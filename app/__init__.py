@@ -56,9 +56,10 @@ def register_blueprints(app: Flask) -> None:
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
     from app.marking.scheme_views import bp as schemes_bp
+    from app.marking.views import bp as marking_bp
 
     for bp in (main_bp, auth_bp, units_bp, events_bp, registration_bp, panels_bp, qualification_bp,
-               schemes_bp):
+               schemes_bp, marking_bp):
         app.register_blueprint(bp)
 
 

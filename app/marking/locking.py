@@ -88,13 +88,15 @@ def criterion_states(sheet: Marksheet) -> list[CriterionState]:
                     eligible = sheet.rights.eligible(criterion, competitor)
                     counted = set(scores) & eligible
                     if sheet.spread_of(aspect, competitor):
-                        state.flags.append(f"{where} scores {','.join(map(str, scores.values()))}")
+                        state.flags.append(msg("%(where)s scores %(scores)s", where=where,
+                                               scores=",".join(map(str, scores.values()))))
                     if len(counted) >= size:
                         continue
                     if len(eligible) < size and counted == eligible and counted:
                         state.reduced.append(where)
                     else:
-                        state.missing.append(f"{where}: {len(counted)} of {size} scores")
+                        state.missing.append(msg("%(where)s: %(counted)s of %(size)s scores", where=where,
+                                                 counted=len(counted), size=size))
         states.append(state)
     return states
 

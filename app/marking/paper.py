@@ -68,9 +68,10 @@ def import_marks(skill: Skill, rows: list[Row], *, source: MarkSource = MarkSour
     for number, proposed in sorted(last_row_of_set.values(), key=lambda item: item[0]):
         scores = sheet.spread_of(proposed.aspect, proposed.competitor)
         if scores:
-            result.warnings.append(
-                f"warning row {number}: {proposed.aspect.code} {proposed.competitor.lead.contestant_no} scores "
-                f"{','.join(str(s) for s in scores)} differ by {max(scores) - min(scores)}")
+            result.warnings.append(msg(
+                "warning row %(row)s: %(aspect)s %(bib)s scores %(scores)s differ by %(spread)s", row=number,
+                aspect=proposed.aspect.code, bib=proposed.competitor.lead.contestant_no,
+                scores=",".join(str(s) for s in scores), spread=max(scores) - min(scores)))
     db.session.flush()
     audit.record("marks.import", "skill", skill.id, event_id=skill.event_id,
                  after={"source": source.value, "created": result.created, "changed": result.changed,

@@ -1,0 +1,250 @@
+"""The marking page of a skill: criterion states, sign-off, lock and unlock, penalties, marking
+teams and the paper-marks upload.
+
+Who (checked here, on top of the role table): the event's organizers (and admins) and every member
+of the skill's panel see the page — supervisors (督导) read only; anyone else gets 404, which does
+not confirm the skill exists. A judge who marked a criterion signs it off; locking, unlocking,
+penalties and marking teams are the skill's chief expert's alone; the chief and the organizers
+upload paper marks. Anyone else who can see the page and posts gets 403.
+
+Every change is one transaction: the service writes and audits, the view commits, or rolls back
+and shows the refusal. Posts redirect back to the page (post/redirect/get); the upload is the one
+exception: it answers with the page itself, to list a refused file's problems or the spread
+warnings of an accepted one.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from app.auth.models import Role
+from app.auth.permissions import allow
+from app.auth.scope import can_organize, require
+from app.errors import DomainError, InputRefused, Problem
+from app.events.forms import UploadForm
+from app.events.models import PanelMember, PanelRole, Skill
+from app.events.panels import member_of
+from app.events.services import event_by_code
+from app.extensions import db
+from app.marking.forms import LockForm, PenaltyForm, ReasonForm, TeamForm
+from app.marking.judges import MARKING_ROLES
+from app.marking.locking import CriterionState, criterion_states, lock, sign_off, unlock
+from app.marking.marksheet import Marksheet
+from app.marking.models import Penalty, SchemeCriterion
+from app.marking.overview import Overview, load_overview
+from app.marking.paper import MARK_COLUMNS, MarksImported, import_marks
+from app.marking.penalties import add_penalty, withdraw_penalty
+from app.marking.teams import marking_members, set_team
+from app.messages import translated
+from app.tabular import read_table, xlsx_template
+
+bp = Blueprint("marking", __name__)
+SKILL_URL = "/events/<code>/skills/<skill_code>"
+READERS = (Role.ADMIN, Role.ORGANIZER, Role.EXPERT)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The skill and what the current user is to it."""
+
+    skill: Skill
+    member: PanelMember | None
+    organizer: bool
+
+    @property
+    def chief(self) -> bool:
+        return self.member is not None and self.member.role == PanelRole.CHIEF
+
+    @property
+    def marks(self) -> bool:
+        return self.member is not None and self.member.role in MARKING_ROLES
+
+    @property
+    def uploads(self) -> bool:
+        return self.chief or self.organizer
+
+
+def _viewer(code: str, skill_code: str) -> Viewer:
+    """404 unless the user organizes the event or sits on the skill's panel."""
+    event = event_by_code(code)
+    skill = next((s for s in event.skills if s.code == skill_code), None) if event else None
+    require(skill is not None)
+    viewer = Viewer(skill, member_of(skill, current_user), can_organize(current_user, event))
+    require(viewer.organizer or viewer.member is not None)
+    return viewer
+
+
+def _acting(code: str, skill_code: str, may: Callable[[Viewer], bool]) -> Viewer:
+    """The viewer of a post: 404 as for the page, then 403 when ``may`` refuses them."""
+    viewer = _viewer(code, skill_code)
+    if not may(viewer):
+        abort(403)
+    return viewer
+
+
+def _criterion(skill: Skill, code: str) -> SchemeCriterion:
+    criterion = db.session.scalar(select(SchemeCriterion).where(SchemeCriterion.skill_id == skill.id,
+                                                                SchemeCriterion.code == code))
+    require(criterion is not None)
+    return criterion
+
+
+def _state(skill: Skill, code: str) -> CriterionState:
+    """The criterion's state computed now, inside the transaction that acts on it."""
+    state = next((s for s in criterion_states(Marksheet(skill)) if s.criterion.code == code), None)
+    require(state is not None)
+    return state
+
+
+def _back(viewer: Viewer, anchor: str):
+    skill = viewer.skill
+    return redirect(url_for("marking.page", code=skill.event.code, skill_code=skill.code, _anchor=anchor))
+
+
+def _valid(form: FlaskForm) -> bool:
+    """Validate a posted form; a refusal becomes one flash per problem (the page is redirected to)."""
+    if form.validate():
+        return True
+    for item in form:
+        for error in item.errors:
+            flash(_("%(field)s: %(error)s", field=item.label.text, error=translated(error)), "error")
+    return False
+
+
+def _commit(operation: Callable[[], object], done: str) -> None:
+    """Run one operation as one transaction; a domain refusal rolls it back and is shown."""
+    try:
+        operation()
+    except DomainError as error:
+        db.session.rollback()
+        flash(translated(error.args[0]), "error")
+    else:
+        db.session.commit()
+        flash(done, "info")
+
+
+def _render(viewer: Viewer, *, problems: list[Problem] | None = None, imported: MarksImported | None = None):
+    overview = load_overview(viewer.skill)
+    penalty_form = PenaltyForm(formdata=None)
+    penalty_form.bib.choices = _bib_choices(overview)
+    return render_template("marking/page.html", viewer=viewer, skill=viewer.skill, event=viewer.skill.event,
+                           overview=overview, penalty_form=penalty_form, upload_form=UploadForm(formdata=None),
+                           problems=problems or [], imported=imported, columns=MARK_COLUMNS)
+
+
+def _bib_choices(overview: Overview) -> list[tuple[str, str]]:
+    return [(c.lead.contestant_no, c.label) for c in overview.competed]
+
+
+@bp.route(f"{SKILL_URL}/marking")
+@allow(*READERS)
+def page(code: str, skill_code: str):
+    return _render(_viewer(code, skill_code))
+
+
+@bp.route(f"{SKILL_URL}/marking/<criterion>/sign-off", methods=["POST"])
+@allow(Role.EXPERT)
+def sign_off_criterion(code: str, skill_code: str, criterion: str):
+    viewer = _acting(code, skill_code, lambda v: v.marks)
+    state = _state(viewer.skill, criterion)
+    _commit(lambda: sign_off(state.criterion, current_user, state),
+            _("You signed off criterion %(criterion)s.", criterion=criterion))
+    return _back(viewer, f"criterion-{criterion}")
+
+
+@bp.route(f"{SKILL_URL}/marking/<criterion>/lock", methods=["POST"])
+@allow(Role.EXPERT)
+def lock_criterion(code: str, skill_code: str, criterion: str):
+    viewer = _acting(code, skill_code, lambda v: v.chief)
+    state = _state(viewer.skill, criterion)
+    form = LockForm()
+    if _valid(form):
+        _commit(lambda: lock(state.criterion, state, confirm_reduced=form.confirm_reduced.data),
+                _("Criterion %(criterion)s is locked.", criterion=criterion))
+    return _back(viewer, f"criterion-{criterion}")
+
+
+@bp.route(f"{SKILL_URL}/marking/<criterion>/unlock", methods=["POST"])
+@allow(Role.EXPERT)
+def unlock_criterion(code: str, skill_code: str, criterion: str):
+    viewer = _acting(code, skill_code, lambda v: v.chief)
+    row = _criterion(viewer.skill, criterion)
+    form = ReasonForm()
+    if _valid(form):
+        _commit(lambda: unlock(row, form.reason.data),
+                _("Criterion %(criterion)s is unlocked; its sign-offs were cleared.", criterion=criterion))
+    return _back(viewer, f"criterion-{criterion}")
+
+
+@bp.route(f"{SKILL_URL}/marking/<criterion>/team", methods=["POST"])
+@allow(Role.EXPERT)
+def team(code: str, skill_code: str, criterion: str):
+    viewer = _acting(code, skill_code, lambda v: v.chief)
+    row = _criterion(viewer.skill, criterion)
+    form = TeamForm()
+    form.members.choices = [(m.user_id, m.user.username) for m in marking_members(viewer.skill)]
+    if _valid(form):
+        _commit(lambda: set_team(row, set(form.members.data or ())),
+                _("Marking team of criterion %(criterion)s saved.", criterion=criterion))
+    return _back(viewer, f"team-{criterion}")
+
+
+@bp.route(f"{SKILL_URL}/penalties", methods=["POST"])
+@allow(Role.EXPERT)
+def penalty_add(code: str, skill_code: str):
+    viewer = _acting(code, skill_code, lambda v: v.chief)
+    overview = load_overview(viewer.skill)
+    form = PenaltyForm()
+    form.bib.choices = _bib_choices(overview)
+    if _valid(form):
+        competitor = next(c for c in overview.competed if c.lead.contestant_no == form.bib.data)
+        _commit(lambda: add_penalty(viewer.skill, competitor, form.points.data, form.reason.data),
+                _("Penalty of %(points)s for %(bib)s recorded.", points=f"{form.points.data:.2f}",
+                  bib=competitor.label))
+    return _back(viewer, "penalties")
+
+
+@bp.route(f"{SKILL_URL}/penalties/<int:penalty_id>/withdraw", methods=["POST"])
+@allow(Role.EXPERT)
+def penalty_withdraw(code: str, skill_code: str, penalty_id: int):
+    viewer = _acting(code, skill_code, lambda v: v.chief)
+    penalty = db.session.get(Penalty, penalty_id)
+    require(penalty is not None and penalty.skill_id == viewer.skill.id)
+    form = ReasonForm()
+    if _valid(form):
+        _commit(lambda: withdraw_penalty(penalty, form.reason.data),
+                _("Penalty for %(bib)s withdrawn.", bib=penalty.competitor.contestant_no))
+    return _back(viewer, "penalties")
+
+
+@bp.route(f"{SKILL_URL}/marks/upload", methods=["POST"])
+@allow(*READERS)
+def marks_upload(code: str, skill_code: str):
+    """Paper marks: the same parser and checks as ``flask import marks`` (without ``--lock``)."""
+    viewer = _acting(code, skill_code, lambda v: v.uploads)
+    form = UploadForm()
+    if not _valid(form):
+        return _back(viewer, "upload")
+    file = form.file.data
+    try:
+        result = import_marks(viewer.skill, read_table(file.read(), file.filename or "", MARK_COLUMNS))
+    except InputRefused as refused:
+        db.session.rollback()
+        return _render(viewer, problems=refused.problems)
+    db.session.commit()
+    return _render(viewer, imported=result)
+
+
+@bp.route(f"{SKILL_URL}/marks/template.xlsx")
+@allow(*READERS)
+def marks_template(code: str, skill_code: str):
+    _acting(code, skill_code, lambda v: v.uploads)
+    return Response(xlsx_template(MARK_COLUMNS), mimetype=XLSX,
+                    headers={"Content-Disposition": "attachment; filename=marks-template.xlsx"})
