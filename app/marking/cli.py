@@ -26,7 +26,7 @@ def import_scheme_command(event_code: str, skill_code: str, file: str) -> None:
     data, name = read_file(file)
     skill = skill_or_fail(event_or_fail(event_code), skill_code)
     with cli_transaction():
-        source = read_scheme_file(data, name)
+        source = read_scheme_file(data, name, section_tolerance=skill.event.section_tolerance)
         outcome = save_scheme(skill, source, by_chief_expert=False)
     scheme = source.scheme
     aspects = list(scheme.aspects())

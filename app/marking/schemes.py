@@ -50,18 +50,22 @@ class SchemeFile:
     cis_layout: dict[str, int] | None = None
 
 
-def read_scheme_file(data: bytes, filename: str) -> SchemeFile:
+def read_scheme_file(data: bytes, filename: str, *, section_tolerance: Decimal | None = None) -> SchemeFile:
     """A scheme from a ``.json`` document or a CIS ``.xlsx`` sheet; every problem at once."""
     if filename.lower().endswith(".xlsx"):
         from app.marking.cis import read_cis_with_layout
         scheme, title, layout = read_cis_with_layout(data)
         return SchemeFile(scheme, filename, title or None, dict(layout.rows))
     if filename.lower().endswith(".json"):
-        return SchemeFile(parse_scheme_json(load_json(data)), filename)
+        return SchemeFile(parse_scheme_json(load_json(data), section_tolerance=section_tolerance), filename)
     raise InputRefused([Problem("file", msg("a scheme is a .json or .xlsx file"))])
 
 
-def parse_scheme_json(doc: Any) -> Scheme:
+def parse_scheme_json(doc: Any, *, section_tolerance: Decimal | None = None) -> Scheme:
+    """The scheme of a JSON document. A document with structural problems (an unknown key, a bad
+    value) is refused with the scheme checks' findings too, so one refusal names every problem; the
+    sections' balance joins them when ``section_tolerance`` (the event's) is given. ``save_scheme``
+    runs every check again."""
     r = JsonReader()
     obj = r.obj(doc, "", {"standards", "criteria"}, set())
     if obj is None:
@@ -70,8 +74,15 @@ def parse_scheme_json(doc: Any) -> Scheme:
                                                                                            required=True) or [])]
     criteria = [_criterion(r, item, join("criteria", i)) for i, item in enumerate(r.array(obj, "criteria", "",
                                                                                           required=True) or [])]
+    scheme = Scheme(tuple(standards), tuple(criteria))
+    if r.problems:  # not only the structural ones: skip what an unreadable value or missing id implies
+        reported = [p.where for p in r.problems]
+        tolerance = section_tolerance if section_tolerance is not None else Decimal("Infinity")
+        r.problems += to_problems([
+            f for f in validate_scheme(scheme, tolerance) if "" not in f.params.values()
+            and not any(f.where == w or f.where.startswith((f"{w}.", f"{w}[")) for w in reported)])
     r.raise_if_any()
-    return Scheme(tuple(standards), tuple(criteria))
+    return scheme
 
 
 def _standard(r: JsonReader, item: Any, path: str) -> Standard:
