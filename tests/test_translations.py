@@ -21,7 +21,7 @@ def _messages_in_source() -> dict[str, str]:
     method_map = [("app/**.py", "python"), ("scoring/**.py", "python"), ("templates/**.html", "jinja2")]
     for filename, _line, message, _comments, _context in extract_from_dir(
             str(ROOT), method_map=method_map, keywords=KEYWORDS):
-        for msgid in message if isinstance(message, tuple) else (message,):
+        for msgid in message[:1] if isinstance(message, tuple) else (message,):  # plurals: keyed by the singular
             if msgid:
                 found[msgid] = filename
     return found

@@ -158,7 +158,8 @@ def scheme(code: str, skill_code: str):
     if form.validate_on_submit():
         file = form.file.data
         try:
-            source = read_scheme_file(file.read(), file.filename or "")
+            source = read_scheme_file(file.read(), file.filename or "",
+                                      section_tolerance=skill.event.section_tolerance)
             outcome = save_scheme(skill, source, by_chief_expert=by_chief)
         except InputRefused as refused:
             db.session.rollback()
