@@ -29,6 +29,8 @@ PAGES = [
     ("registration-events", "nanchang", "/registrations/"),
     ("registration-entries", "nanchang", "/registrations/DEMO-PROV/entries"),
     ("registration-form", "nanchang", "/registrations/DEMO-PROV/new"),
+    ("scheme", "weld-chief", "/events/DEMO-PROV/skills/WELD-E/scheme"),
+    ("marking", "weld-chief", "/events/DEMO-PROV/skills/WELD-E/marking"),
 ]
 
 
