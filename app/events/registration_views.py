@@ -158,13 +158,19 @@ def template():
 
 # --- organizers ---------------------------------------------------------------------------------
 
+PAGE_SIZE = 100  # rows per page of the organizer's list: a provincial event has thousands
+
+
 def _filters(event: Event) -> dict[str, str]:
-    """The list's filters from the query string, only those that name something real."""
+    """The list's filters (and page) from the query string, only those that name something real."""
     chosen = {}
     if request.args.get("skill") in {s.code for s in event.skills}:
         chosen["skill"] = request.args["skill"]
     if request.args.get("status") in {s.value for s in RegistrationStatus}:
         chosen["status"] = request.args["status"]
+    page = request.args.get("page", "")
+    if page.isdigit() and int(page) > 1:
+        chosen["page"] = page
     return chosen
 
 
@@ -179,11 +185,15 @@ def manage(code: str):
     filters = _filters(event)
     skill = next((s for s in event.skills if s.code == filters.get("skill")), None)
     status = RegistrationStatus(filters["status"]) if "status" in filters else None
-    registrations = registrations_of(event, skill=skill, status=status)
+    matching = registrations_of(event, skill=skill, status=status)
+    pages = max(1, -(-len(matching) // PAGE_SIZE))
+    page = min(int(filters.get("page", 1)), pages)
+    registrations = matching[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     submitted = [r.id for r in registrations if r.status == RegistrationStatus.SUBMITTED]
     return render_template("registration/manage.html", event=event, filters=filters,
                            registrations=registrations, submitted=submitted, review=ReviewForm(),
-                           attendance=AttendanceForm(), statuses=list(RegistrationStatus))
+                           attendance=AttendanceForm(), statuses=list(RegistrationStatus),
+                           page=page, pages=pages, matching=len(matching))
 
 
 @bp.route("/<code>/review", methods=["POST"])

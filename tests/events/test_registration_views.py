@@ -147,6 +147,20 @@ def test_organizer_filters_by_skill_and_status(client, contest):
     assert "W-01" in page and "C-01" not in page
 
 
+def test_organizer_list_is_paged_and_keeps_its_filters(client, contest, monkeypatch):
+    from app.events import registration_views
+    monkeypatch.setattr(registration_views, "PAGE_SIZE", 2)
+    seeded(contest)
+    as_user(client, "org")
+    first = client.get("/registrations/EV1").get_data(as_text=True)
+    assert "W-01" in first and "W-02" in first and "W-03" not in first
+    assert "Page 1 of 2 (3 registrations)" in first and "page=2" in first
+    second = client.get("/registrations/EV1?page=2&status=submitted").get_data(as_text=True)
+    assert "W-03" in second and "W-01" not in second and "status=submitted" in second
+    beyond = client.get("/registrations/EV1?page=9").get_data(as_text=True)
+    assert "Page 2 of 2" in beyond
+
+
 def test_organizer_approves_in_bulk_and_rejects_with_a_reason(client, contest):
     w1, w2, w3 = seeded(contest)
     as_user(client, "org")
