@@ -418,7 +418,7 @@ def test_cn_standard_awards_reach_no_further_than_the_top_half(placed):
 
 
 @given(rankings())
-def test_table_awards_reach_no_further_than_the_last_cutoff_except_for_a_shared_place(placed):
+def test_table_awards_reach_no_rank_past_the_last_cutoff(placed):
     result = award_skill(placed, OLD_NATIONAL)
     n = len(placed)
     last = sum(-(-p * n // 100) for p in (10, 20, 30))
