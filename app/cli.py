@@ -55,7 +55,7 @@ def event_or_fail(code: str):
 
 
 def skill_or_fail(event, code: str):
-    skill = next((s for s in event.skills if s.code == code), None)
+    skill = event.skill(code)
     if skill is None:
         fail(f"refused: no skill {code} in event {event.code}")
     return skill

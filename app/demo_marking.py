@@ -13,8 +13,9 @@ from app.events.models import Event
 from app.marking.locking import criterion_states, lock
 from app.marking.marksheet import Marksheet
 from app.marking.paper import MARK_COLUMNS, import_marks
-from app.marking.schemes import SchemeFile, parse_scheme_json, save_scheme
+from app.marking.schemes import SchemeFile, as_aspect, parse_scheme_json, save_scheme
 from app.tabular import Row
+from scoring.marks import allowed_measurement_marks
 
 DESCRIPTORS = ["低于行业标准", "符合行业标准", "在某些方面超出行业标准", "完全超出行业标准，表现优秀"]
 STANDARDS = [("1", "工作组织与安全", 10), ("2", "焊前准备", 10), ("3", "焊接操作", 40), ("4", "焊缝质量", 30),
@@ -98,7 +99,7 @@ def _rows(sheet: Marksheet) -> list[Row]:
             if aspect.criterion.code not in MARKED:
                 continue
             if aspect.kind == "M":
-                allowed = _allowed(sheet, aspect)
+                allowed = allowed_measurement_marks(as_aspect(aspect))
                 rows.append([bib, aspect.code, "", str(allowed[-1 - _draw(bib, aspect.code) % min(2, len(allowed))])])
                 continue
             judges = [u for u in JUDGE_ORDER if not sheet.rights.is_conflicted(_user_id(sheet, u), competitor)][:3]
@@ -111,18 +112,12 @@ def _rows(sheet: Marksheet) -> list[Row]:
     return [Row(i, dict(zip(MARK_COLUMNS, values))) for i, values in enumerate(rows, 2)]
 
 
-def _allowed(sheet: Marksheet, aspect) -> list:
-    from app.marking.schemes import as_aspect
-    from scoring.marks import allowed_measurement_marks
-    return allowed_measurement_marks(as_aspect(aspect))
-
-
 def _user_id(sheet: Marksheet, username: str) -> int:
     return next(m.user_id for m in sheet.rights.panel.values() if m.user.username == username)
 
 
 def load_demo_marking(event: Event) -> None:
-    skill = next(s for s in event.skills if s.code == "WELD-E")
+    skill = event.skill("WELD-E")
     save_scheme(skill, SchemeFile(parse_scheme_json(welding_scheme()), "weld-e-scheme.json"), by_chief_expert=False)
     sheet = Marksheet(skill)
     import_marks(skill, _rows(sheet))

@@ -16,13 +16,12 @@ from app.events.models import SkillGroup, UnitKind
 from app.json_reader import JsonReader, join
 from app.messages import msg
 from scoring.levels import LADDER
+from scoring.medals import AWARD_CODES, AWARD_SCHEMES
+from scoring.ranking import TIE_BREAKERS
 from scoring.tiers import NEEDS_EFFECTIVE_TIER, TIERS
 
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
 UNIT_CODE_PATTERN = r"[A-Z0-9-]{1,20}"
-AWARD_SCHEMES = {"worldskills", "cn_standard"}
-AWARD_CODES = {"gold", "silver", "bronze", "excellence", "first_prize", "second_prize", "third_prize"}
-TIE_BREAKERS = {"criterion_weight", "completion_time"}
 
 EVENT_REQUIRED = {"code", "name", "tier", "year", "organizers", "starts_on", "ends_on", "skills"}
 EVENT_OPTIONAL = {

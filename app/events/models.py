@@ -102,6 +102,10 @@ class Event(db.Model):
         """Organizers (主办) in order; the first one issues award certificates."""
         return [link.unit for link in self.organizer_links]
 
+    def skill(self, code: str | None) -> Skill | None:
+        """The event's skill with this code, or ``None``."""
+        return next((s for s in self.skills if s.code == code), None)
+
     @property
     def tier_info(self):
         return TIERS[self.tier]

@@ -32,7 +32,7 @@ PANEL_EDITORS = (Role.ADMIN, Role.ORGANIZER, Role.EXPERT)
 
 def _editable_skill(code: str, skill_code: str) -> Skill:
     event = event_by_code(code)
-    skill = next((s for s in event.skills if s.code == skill_code), None) if event else None
+    skill = event.skill(skill_code) if event else None
     require(skill is not None and can_edit_panel(current_user, skill))
     return skill
 

@@ -71,7 +71,7 @@ def _feeder_of(event: Event) -> Event:
 def target_skill(event: Event, feeder_skill: Skill, skill_map: dict[str, str]) -> Skill | None:
     """The higher event's skill for a feeder skill: the organizer's mapping, else the same code."""
     code = skill_map.get(feeder_skill.code) or feeder_skill.code
-    return next((s for s in event.skills if s.code == code), None)
+    return event.skill(code)
 
 
 def advance_from_feeder(event: Event, feeder_registration_ids: list[int],

@@ -183,7 +183,7 @@ def _back_to_list(event: Event):
 def manage(code: str):
     event = _organized(code)
     filters = _filters(event)
-    skill = next((s for s in event.skills if s.code == filters.get("skill")), None)
+    skill = event.skill(filters.get("skill"))
     status = RegistrationStatus(filters["status"]) if "status" in filters else None
     matching = registrations_of(event, skill=skill, status=status)
     pages = max(1, -(-len(matching) // PAGE_SIZE))

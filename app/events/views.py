@@ -179,7 +179,7 @@ def skill_create(code: str):
 @allow(*ORGANIZERS)
 def skill_edit(code: str, skill_code: str):
     event = _organized_event(code)
-    skill = next((s for s in event.skills if s.code == skill_code), None)
+    skill = event.skill(skill_code)
     require(skill is not None)
     return _skill_form(event, skill)
 

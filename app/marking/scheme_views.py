@@ -72,7 +72,7 @@ class SectionLine:
 def _readable_skill(code: str, skill_code: str) -> Skill:
     """The skill when the user organizes its event or sits on its panel; 404 otherwise."""
     event = event_by_code(code)
-    skill = next((s for s in event.skills if s.code == skill_code), None) if event else None
+    skill = event.skill(skill_code) if event else None
     require(skill is not None and _reads(skill))
     return skill
 

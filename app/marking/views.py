@@ -74,7 +74,7 @@ class Viewer:
 def _viewer(code: str, skill_code: str) -> Viewer:
     """404 unless the user organizes the event or sits on the skill's panel."""
     event = event_by_code(code)
-    skill = next((s for s in event.skills if s.code == skill_code), None) if event else None
+    skill = event.skill(skill_code) if event else None
     require(skill is not None)
     viewer = Viewer(skill, member_of(skill, current_user), can_organize(current_user, event))
     require(viewer.organizer or viewer.member is not None)
