@@ -86,4 +86,6 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def connect_signals(app: Flask) -> None:
-    """Later features subscribe to earlier features' signals here (none yet beyond the foundation)."""
+    """Later features subscribe to earlier features' signals here (design.md)."""
+    from app.results import standings
+    standings.connect()

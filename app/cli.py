@@ -121,7 +121,8 @@ def register(app: Flask) -> None:
         registration_cli,  # noqa: F401  (import contestants)
     )
     from app.marking import cli  # noqa: F401  (import scheme/marks/component, export scheme)
-    for group in (import_group, export_group, users_group):
+    from app.results.cli import results_group  # also import timings
+    for group in (import_group, export_group, users_group, results_group):
         app.cli.add_command(group)
     for command in _extra_commands():
         app.cli.add_command(command)

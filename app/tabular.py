@@ -16,6 +16,7 @@ from pathlib import Path
 from app.errors import InputRefused, Problem, at_row
 from app.messages import msg
 
+
 @dataclass(frozen=True)
 class Row:
     number: int
@@ -136,6 +137,43 @@ def xlsx_template(columns: list[str]) -> bytes:
         sheet.column_dimensions[letter].width = max(12, len(name) + 4)
         for row in range(1, 1001):
             sheet[f"{letter}{row}"].number_format = "@"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_cell(value: object) -> str:
+    """Text for an exported cell; a spreadsheet would run ``= + - @`` (or tab, CR, LF) at the start
+    of a cell as a formula, so those get a leading ``'`` (formats.md)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
+    """UTF-8 with a BOM, which Excel needs to read Chinese correctly; every cell made safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(header: list[str], rows: list[list[object]], title: str = "Sheet1") -> bytes:
+    """One sheet of text cells (so ``0.50`` stays ``0.50`` and bibs keep their zeros), made safe."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    for column in sheet.iter_cols():
+        for cell in column:
+            cell.number_format = "@"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

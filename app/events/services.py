@@ -18,6 +18,7 @@ from app.events.models import Event, EventOrganizer, Registration, Skill, Unit, 
 from app.extensions import db
 from app.json_reader import JsonReader, join, load_json
 from app.messages import msg
+from app.signals import event_settings_changed
 from app.tabular import Row
 
 UNIT_COLUMNS = ["code", "name", "kind", "parent_code"]
@@ -253,6 +254,8 @@ def _write_event(event: Event | None, spec: EventSpec, refs: _References) -> Eve
     audit.record("event.create" if before is None else "event.update", "event", event.code, before=before,
                  after=audit.snapshot(event, EVENT_AUDIT_FIELDS)
                  | {"skills": [s.code for s in event.skills]}, event_id=event.id)
+    if before is not None:
+        event_settings_changed.send(event.id)
     return event
 
 

@@ -21,8 +21,9 @@ from app import audit, clock
 from app.auth.models import User
 from app.errors import DomainError
 from app.extensions import db
+from app.marking.competitors import Competitor
 from app.marking.marksheet import Marksheet
-from app.marking.models import CriterionSignoff, SchemeCriterion
+from app.marking.models import CriterionReopening, CriterionSignoff, SchemeCriterion
 from app.messages import msg
 from app.signals import criterion_locked, criterion_unlocked
 
@@ -61,7 +62,6 @@ class CriterionState:
 
 def criterion_states(sheet: Marksheet) -> list[CriterionState]:
     """The state of every criterion of the skill, computed from the stored marks."""
-    size = sheet.event.marking_team_size
     signed: dict[int, set[int]] = {}
     for criterion_id, user_id in db.session.execute(
             select(CriterionSignoff.criterion_id, CriterionSignoff.user_id)
@@ -71,34 +71,41 @@ def criterion_states(sheet: Marksheet) -> list[CriterionState]:
     competed = [c for c in sheet.competitors if c.competed]
     for criterion in sheet.criteria():
         state = CriterionState(criterion, signed=signed.get(criterion.id, set()))
-        for sub in criterion.sub_criteria:
-            for aspect in sub.aspects:
-                for competitor in competed:
-                    where = f"{aspect.code} {competitor.lead.contestant_no}"
-                    key = (aspect.id, competitor.id)
-                    if aspect.kind == "M":
-                        mark = sheet.measured.get(key)
-                        if mark is None:
-                            state.missing.append(where)
-                        elif mark.judge_id:
-                            state.markers.add(mark.judge_id)
-                        continue
-                    scores = sheet.judgement_scores(aspect, competitor)
-                    state.markers.update(scores)
-                    eligible = sheet.rights.eligible(criterion, competitor)
-                    counted = set(scores) & eligible
-                    if sheet.spread_of(aspect, competitor):
-                        state.flags.append(msg("%(where)s scores %(scores)s", where=where,
-                                               scores=",".join(map(str, scores.values()))))
-                    if len(counted) >= size:
-                        continue
-                    if len(eligible) < size and counted == eligible and counted:
-                        state.reduced.append(where)
-                    else:
-                        state.missing.append(msg("%(where)s: %(counted)s of %(size)s scores", where=where,
-                                                 counted=len(counted), size=size))
+        for competitor in competed:
+            _check_competitor(sheet, criterion, competitor, state)
         states.append(state)
     return states
+
+
+def _check_competitor(sheet: Marksheet, criterion: SchemeCriterion, competitor: Competitor,
+                      state: CriterionState) -> None:
+    """Add one competitor's missing marks, open flags and reduced sets in ``criterion`` to ``state``."""
+    size = sheet.event.marking_team_size
+    for sub in criterion.sub_criteria:
+        for aspect in sub.aspects:
+            where = f"{aspect.code} {competitor.lead.contestant_no}"
+            key = (aspect.id, competitor.id)
+            if aspect.kind == "M":
+                mark = sheet.measured.get(key)
+                if mark is None:
+                    state.missing.append(where)
+                elif mark.judge_id:
+                    state.markers.add(mark.judge_id)
+                continue
+            scores = sheet.judgement_scores(aspect, competitor)
+            state.markers.update(scores)
+            eligible = sheet.rights.eligible(criterion, competitor)
+            counted = set(scores) & eligible
+            if sheet.spread_of(aspect, competitor):
+                state.flags.append(msg("%(where)s scores %(scores)s", where=where,
+                                       scores=",".join(map(str, scores.values()))))
+            if len(counted) >= size:
+                continue
+            if len(eligible) < size and counted == eligible and counted:
+                state.reduced.append(where)
+            else:
+                state.missing.append(msg("%(where)s: %(counted)s of %(size)s scores", where=where,
+                                         counted=len(counted), size=size))
 
 
 def sign_off(criterion: SchemeCriterion, judge: User, state: CriterionState) -> None:
@@ -157,9 +164,69 @@ def unlock(criterion: SchemeCriterion, reason: str) -> None:
     criterion_unlocked.send(criterion.skill.event_id, skill_id=criterion.skill_id, criterion=criterion.code)
 
 
+def open_reopenings(skill_id: int) -> list[CriterionReopening]:
+    return db.session.scalars(
+        select(CriterionReopening).join(SchemeCriterion)
+        .where(SchemeCriterion.skill_id == skill_id, CriterionReopening.closed_at.is_(None))
+        .order_by(CriterionReopening.id)).all()
+
+
+def reopen(criterion: SchemeCriterion, competitor: Competitor, reason: str) -> CriterionReopening:
+    """Open a locked criterion again for one competitor (an upheld appeal, an amendment)."""
+    if not criterion.locked:
+        raise DomainError(msg("criterion %(criterion)s is not locked: its marks can be changed already",
+                              criterion=criterion.code))
+    if not reason.strip():
+        raise DomainError(msg("reopening a criterion needs a reason"))
+    if any(r.criterion_id == criterion.id and r.competitor_id == competitor.id
+           for r in open_reopenings(criterion.skill_id)):
+        raise DomainError(msg("criterion %(criterion)s is already reopened for %(bib)s",
+                              criterion=criterion.code, bib=competitor.lead.contestant_no))
+    reopening = CriterionReopening(criterion_id=criterion.id, competitor_id=competitor.id,
+                                   reason=reason.strip()[:2000], opened_by=audit.current_actor(),
+                                   opened_at=clock.now())
+    db.session.add(reopening)
+    db.session.flush()
+    audit.record("criterion.reopen", "criterion", criterion.id, event_id=criterion.skill.event_id,
+                 after={"skill": criterion.skill.code, "criterion": criterion.code,
+                        "contestant_no": competitor.lead.contestant_no}, note=reopening.reason[:500])
+    return reopening
+
+
+def reopening_state(sheet: Marksheet, reopening: CriterionReopening) -> CriterionState:
+    """The reopened competitor's marks in the criterion: missing ones, open flags."""
+    competitor = next(c for c in sheet.competitors if c.id == reopening.competitor_id)
+    state = CriterionState(reopening.criterion)
+    _check_competitor(sheet, reopening.criterion, competitor, state)
+    return state
+
+
+def close_reopening(sheet: Marksheet, reopening: CriterionReopening) -> None:
+    """Lock the competitor's re-marked criterion again: their marks in it must be complete and
+    unflagged (a reduced set counts, as the criterion's lock already confirmed it)."""
+    state = reopening_state(sheet, reopening)
+    if not state.lockable(confirm_reduced=True):
+        raise DomainError(msg("criterion %(criterion)s cannot be locked: %(why)s",
+                              criterion=reopening.criterion.code, why=state.summary()))
+    reopening.closed_by, reopening.closed_at = audit.current_actor(), clock.now()
+    criterion = reopening.criterion
+    audit.record("criterion.relock", "criterion", criterion.id, event_id=criterion.skill.event_id,
+                 after={"skill": criterion.skill.code, "criterion": criterion.code,
+                        "contestant_no": reopening.competitor.contestant_no})
+    db.session.flush()
+    criterion_locked.send(criterion.skill.event_id, skill_id=criterion.skill_id, criterion=criterion.code)
+
+
 def lock_all_complete(sheet: Marksheet) -> list[CriterionState]:
-    """``import marks --lock``: lock every complete, unflagged criterion; returns those left unlocked."""
+    """``import marks --lock``: lock every complete, unflagged criterion and close every reopening
+    whose marks are complete again; returns the criteria left unlocked (or still reopened)."""
     remaining = []
+    for reopening in open_reopenings(sheet.skill.id):
+        state = reopening_state(sheet, reopening)
+        if state.lockable(confirm_reduced=True):
+            close_reopening(sheet, reopening)
+        else:
+            remaining.append(state)
     for state in criterion_states(sheet):
         if state.criterion.locked:
             continue

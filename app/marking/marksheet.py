@@ -19,7 +19,7 @@ from app.events.models import Skill
 from app.extensions import db
 from app.marking.competitors import Competitor, by_bib, competitors
 from app.marking.judges import MarkingRights
-from app.marking.models import Mark, MarkSource, SchemeAspect, SchemeCriterion
+from app.marking.models import CriterionReopening, Mark, MarkSource, SchemeAspect, SchemeCriterion
 from app.marking.schemes import as_aspect
 from app.messages import Message, msg
 from scoring.marks import JUDGEMENT_SCORES, measurement_refusal, spread_breached
@@ -54,6 +54,11 @@ class Marksheet:
         self.judged: dict[SetKey, dict[int, Mark]] = {}
         for mark in db.session.scalars(select(Mark).where(Mark.skill_id == skill.id)):
             self._remember(mark)
+        self.reopened: set[tuple[int, int]] = {(criterion_id, competitor_id) for criterion_id, competitor_id in
+                                               db.session.execute(
+            select(CriterionReopening.criterion_id, CriterionReopening.competitor_id)
+            .join(SchemeCriterion).where(SchemeCriterion.skill_id == skill.id,
+                                         CriterionReopening.closed_at.is_(None)))}
 
     def _remember(self, mark: Mark) -> None:
         key = (mark.aspect_id, mark.competitor_id)
@@ -99,9 +104,10 @@ class Marksheet:
             return None, msg(finding.template, **finding.params)
         return value.quantize(Decimal("0.01")), None
 
-    @staticmethod
-    def lock_refusal(aspect: SchemeAspect) -> Message | None:
-        if aspect.criterion.locked:
+    def lock_refusal(self, aspect: SchemeAspect, competitor: Competitor | None = None) -> Message | None:
+        """A locked criterion refuses marks, except a competitor's for whom it was reopened."""
+        reopened = competitor is not None and (aspect.criterion.id, competitor.id) in self.reopened
+        if aspect.criterion.locked and not reopened:
             return msg("criterion %(criterion)s is locked; the chief expert must unlock it first",
                        criterion=aspect.criterion.code)
         return None

@@ -181,6 +181,25 @@ class CriterionSignoff(db.Model):
     user: Mapped[User] = relationship()
 
 
+class CriterionReopening(db.Model):
+    """A locked criterion opened again for one competitor (an upheld appeal, an amendment): only
+    that competitor's marks in it may change until it is closed, when it counts as locked again."""
+
+    __tablename__ = "criterion_reopenings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("scheme_criteria.id", ondelete="CASCADE"), index=True)
+    competitor_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(2000))
+    opened_by: Mapped[str] = mapped_column(String(120))
+    opened_at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
+    closed_by: Mapped[str | None] = mapped_column(String(120))
+    closed_at: Mapped[datetime | None] = mapped_column(Moment)
+
+    criterion: Mapped[SchemeCriterion] = relationship()
+    competitor: Mapped[Registration] = relationship()
+
+
 class MarkingTeamMember(db.Model):
     """A judge on a criterion's marking team; a criterion without any is open to the whole panel."""
 

@@ -101,7 +101,7 @@ def _check_row(sheet: Marksheet, users: dict[str, User], row: Row, problems: lis
     if aspect is None:
         found.append(at_row(row.number, "aspect", msg("no aspect %(code)s in the scheme of %(skill)s",
                                                       code=code or "(empty)", skill=sheet.skill.code)))
-    elif (refusal := sheet.lock_refusal(aspect)) is not None:
+    elif (refusal := sheet.lock_refusal(aspect, competitor)) is not None:
         found.append(at_row(row.number, "aspect", refusal))
     if username and judge is None:
         found.append(at_row(row.number, "judge", msg("no user %(name)s", name=username)))

@@ -1,0 +1,106 @@
+"""``results export|publish|amend`` and ``import timings`` (formats.md).
+
+``results export`` is the organizer's tool and shows private standings too; skills whose standings
+are not complete are named on stderr (their results count locked criteria only).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from app.cli import cli_transaction, event_or_fail, import_group, read_file, skill_or_fail
+from app.tabular import csv_bytes, read_table, xlsx_bytes
+
+results_group = AppGroup("results", help="Standings: export, publish, amend (formats.md).")
+
+
+@results_group.command("export")
+@click.argument("event_code", metavar="EVENT")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="write to this file instead of stdout")
+def export_command(event_code: str, fmt: str, output: str | None) -> None:
+    """The event's standings (JSON on stdout by default; xlsx needs --output)."""
+    from app.results.export import standings_document, standings_rows
+    from app.results.tables import skill_tables
+
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx needs --output FILE")
+    event = event_or_fail(event_code)
+    tables = skill_tables(event, published_only=False)
+    for table in tables:
+        if table.results.incomplete:
+            click.echo(f"{table.skill.code}: not complete ({'; '.join(table.results.incomplete)})", err=True)
+    left_out = sorted({s.code for s in event.skills} - {t.skill.code for t in tables})
+    if left_out:
+        click.echo(f"no standings (no marking scheme): {', '.join(left_out)}", err=True)
+    if fmt == "json":
+        data = (json.dumps(standings_document(event, tables), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        header, rows = standings_rows(tables)
+        data = csv_bytes(header, rows) if fmt == "csv" else xlsx_bytes(header, rows, title=event.code)
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+
+
+@results_group.command("publish")
+@click.argument("event_code", metavar="EVENT")
+@click.option("--skill", "skill_code", help="publish one skill only")
+@click.option("--final", is_flag=True, help="final publication (freezes the results)")
+def publish_command(event_code: str, skill_code: str | None, final: bool) -> None:
+    """Publish provisionally (appeals window) or finally; --final may come directly."""
+    from app.results.publication import publish
+
+    event = event_or_fail(event_code)
+    skill = skill_or_fail(event, skill_code) if skill_code else None
+    with cli_transaction():
+        moved = publish(event, skill=skill, final=final)
+    for results in moved:
+        window = f", appeals until {results.appeals_close_at:%Y-%m-%d %H:%M}" if results.appeals_close_at \
+            and not final else ""
+        click.echo(f"published {event_code}/{results.skill.code} {results.publication.value}{window}")
+
+
+@results_group.command("amend")
+@click.argument("event_code", metavar="EVENT")
+@click.argument("skill_code", metavar="SKILL")
+@click.argument("contestant_no")
+@click.option("--reason", required=True, help="why (recorded in the audit log)")
+@click.option("--disqualify", is_flag=True, help="disqualify the contestant (or their team)")
+@click.option("--reopen", "criterion", metavar="CRITERION", help="reopen one criterion for re-marking")
+def amend_command(event_code: str, skill_code: str, contestant_no: str, reason: str, disqualify: bool,
+                  criterion: str | None) -> None:
+    """Amend a final result: --disqualify, or --reopen CRITERION (then re-mark and lock it again)."""
+    from app.results.amendment import amend
+
+    if disqualify == (criterion is not None):
+        raise click.UsageError("give exactly one of --disqualify and --reopen CRITERION")
+    skill = skill_or_fail(event_or_fail(event_code), skill_code)
+    with cli_transaction():
+        amend(skill, contestant_no, reason, disqualify=disqualify, reopen_criterion=criterion)
+    if disqualify:
+        click.echo(f"amended {event_code}/{skill_code}: {contestant_no} disqualified")
+    else:
+        click.echo(f"amended {event_code}/{skill_code}: criterion {criterion} reopened for {contestant_no}; "
+                   f"import the new marks with --lock to close it")
+
+
+@import_group.command("timings")
+@click.argument("event_code", metavar="EVENT")
+@click.argument("skill_code", metavar="SKILL")
+@click.argument("file")
+def import_timings_command(event_code: str, skill_code: str, file: str) -> None:
+    """Completion times (csv/xlsx): contestant_no,completion_seconds."""
+    from app.results.timings import TIMING_COLUMNS, import_timings
+
+    data, name = read_file(file)
+    skill = skill_or_fail(event_or_fail(event_code), skill_code)
+    with cli_transaction():
+        result = import_timings(skill, read_table(data, name, TIMING_COLUMNS))
+    click.echo(f"imported completion times of {result.rows} contestants into {event_code}/{skill_code} "
+               f"({result.changed} changed)")
+

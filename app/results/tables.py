@@ -1,0 +1,101 @@
+"""Reading stored standings for pages and exports, in a fixed number of queries.
+
+One query for the skills' results, one for their standings with each lead registration, person and
+unit, and one for the members of team skills — however many contestants a skill has (the public
+page of a skill with 1,000 contestants runs the same handful of queries as one with 10).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from app.events.models import Event, Registration, RegistrationStatus, Skill
+from app.extensions import db
+from app.people.models import Person
+from app.results.models import Publication, SkillResults, Standing
+
+
+@dataclass(frozen=True)
+class Line:
+    standing: Standing
+    lead: Registration
+    members: tuple[Registration, ...]
+
+    @property
+    def bib(self) -> str:
+        return self.lead.contestant_no
+
+    @property
+    def name(self) -> str:
+        """A team shows its members' names."""
+        return "、".join(m.person.name for m in self.members)
+
+    @property
+    def unit(self):
+        return self.lead.unit
+
+    @property
+    def team(self) -> str | None:
+        return self.lead.team
+
+
+@dataclass(frozen=True)
+class SkillTable:
+    skill: Skill
+    results: SkillResults
+    lines: list[Line]
+
+    @property
+    def criteria(self) -> list[str]:
+        """Criterion codes in scheme order (the stored mark totals keep it)."""
+        return list(self.results.criterion_max)
+
+    @property
+    def median(self) -> Decimal | None:
+        return self.results.median
+
+    def line_of(self, competitor_id: int) -> Line | None:
+        return next((line for line in self.lines if line.standing.competitor_id == competitor_id), None)
+
+
+def skill_tables(event: Event, *, published_only: bool, skill: Skill | None = None) -> list[SkillTable]:
+    """The event's (or one skill's) standings, skills in code order; ``published_only`` leaves out
+    private ones (what contestants and the public may see)."""
+    query = (select(SkillResults).join(Skill, Skill.id == SkillResults.skill_id)
+             .options(contains_eager(SkillResults.skill)).where(SkillResults.event_id == event.id))
+    if skill is not None:
+        query = query.where(SkillResults.skill_id == skill.id)
+    if published_only:
+        query = query.where(SkillResults.publication != Publication.PRIVATE)
+    found = sorted(db.session.scalars(query), key=lambda r: r.skill.code)
+    if not found:
+        return []
+    skill_ids = [r.skill_id for r in found]
+    standings = db.session.scalars(
+        select(Standing).where(Standing.skill_id.in_(skill_ids)).order_by(Standing.skill_id, Standing.position)
+        .options(joinedload(Standing.competitor).joinedload(Registration.person),
+                 joinedload(Standing.competitor).joinedload(Registration.unit))).all()
+    members = _team_members(event, [r.skill for r in found if r.skill.team_size > 1])
+    by_skill: dict[int, list[Line]] = defaultdict(list)
+    for standing in standings:
+        lead = standing.competitor
+        team = members.get((lead.skill_id, lead.team)) if lead.team else None
+        by_skill[standing.skill_id].append(Line(standing, lead, tuple(team or (lead,))))
+    return [SkillTable(r.skill, r, by_skill[r.skill_id]) for r in found]
+
+
+def _team_members(event: Event, skills: list[Skill]) -> dict[tuple[int, str], list[Registration]]:
+    if not skills:
+        return {}
+    found: dict[tuple[int, str], list[Registration]] = defaultdict(list)
+    for registration in db.session.scalars(
+            select(Registration).join(Person)
+            .where(Registration.skill_id.in_([s.id for s in skills]),
+                   Registration.status == RegistrationStatus.APPROVED)
+            .options(contains_eager(Registration.person)).order_by(Registration.contestant_no)):
+        found[(registration.skill_id, registration.team or registration.contestant_no)].append(registration)
+    return found
