@@ -35,7 +35,8 @@ def event(code: str | None = None, *, organizers: list[Unit], tier: str = "provi
           closes: date | None = date(2026, 9, 15), **fields) -> Event:
     obj = Event(code=code or f"EV{next(_seq)}", name=fields.pop("name", "测试赛"), tier=tier, event_class=event_class,
                 year=starts_on.year, starts_on=starts_on, ends_on=fields.pop("ends_on", starts_on),
-                registration_opens=opens, registration_closes=closes, awards="cn_standard", tie_breakers=[], **fields)
+                registration_opens=opens, registration_closes=closes, awards=fields.pop("awards", "cn_standard"),
+                tie_breakers=fields.pop("tie_breakers", []), **fields)
     for position, organizer in enumerate(organizers):
         obj.organizer_links.append(EventOrganizer(unit=organizer, position=position))
     db.session.add(obj)
