@@ -37,3 +37,6 @@ messages: install
 
 screenshots: translations
 	$(PY) docs/screenshots/take.py
+
+bench: install
+	$(VENV)/bin/python benchmarks/results_scale.py

@@ -33,11 +33,11 @@ from app import audit, clock
 from app.errors import DomainError
 from app.events.models import Attendance, Event, Registration, Skill
 from app.extensions import db
-from app.marking.competitors import Competitor
+from app.marking.competitors import Competitor, competitors
 from app.marking.locking import open_reopenings
-from app.marking.marksheet import Marksheet
-from app.marking.models import ComponentScore, Penalty
+from app.marking.models import ComponentScore, Penalty, SchemeCriterion
 from app.marking.schemes import load_scheme
+from app.marking.values import stored_values
 from app.messages import msg
 from app.results.models import CompletionTime, Publication, SkillResults, Standing
 from app.signals import result_amended
@@ -119,8 +119,10 @@ def _announce_amendment(skill: Skill, before: dict[int, dict], after: dict[int, 
 class _Build:
     def __init__(self, skill: Skill, scheme: Scheme, results: SkillResults):
         self.skill, self.event, self.scheme, self.results = skill, skill.event, scheme, results
-        self.sheet = Marksheet(skill)
-        self.criteria = self.sheet.criteria()
+        self.competitors = competitors(skill)
+        self.values = stored_values(skill.id)
+        self.criteria = db.session.scalars(select(SchemeCriterion).where(SchemeCriterion.skill_id == skill.id)
+                                           .order_by(SchemeCriterion.position)).all()
         self.locked = [c.code for c in self.criteria if c.locked]
         self.incomplete: list[str] = []
         self.weights = {c["code"]: c["weight"] for c in skill.components or []}
@@ -131,10 +133,10 @@ class _Build:
 
     def run(self) -> None:
         self._check_complete()
-        competed = [c for c in self.sheet.competitors if c.competed]
-        rows = {c.id: self._row(c) for c in self.sheet.competitors}
+        competed = [c for c in self.competitors if c.competed]
+        rows = {c.id: self._row(c) for c in self.competitors}
         self._place(competed, rows)
-        bib = {c.id: c.lead.contestant_no for c in self.sheet.competitors}
+        bib = {c.id: c.lead.contestant_no for c in self.competitors}
         ordered = sorted(rows.values(), key=lambda r: (r.rank is None, r.rank or 0, bib[r.competitor_id]))
         db.session.execute(delete(Standing).where(Standing.skill_id == self.skill.id))
         for position, row in enumerate(ordered, 1):
@@ -174,17 +176,15 @@ class _Build:
 
     def _aspect_marks(self, competitor: Competitor) -> dict[str, Decimal]:
         marks: dict[str, Decimal] = {}
-        for code, aspect in self.sheet.aspects.items():
-            if aspect.criterion.code not in self.locked:
+        for aspect in self.values.aspects:
+            if aspect.criterion not in self.locked:
                 continue
             key = (aspect.id, competitor.id)
             if aspect.kind == "M":
-                if key in self.sheet.measured:
-                    marks[code] = self.sheet.measured[key].value
-                continue
-            scores = list(self.sheet.judgement_scores(aspect, competitor).values())
-            if scores:
-                marks[code] = judgement_mark(aspect.max_mark, scores)
+                if key in self.values.measured:
+                    marks[aspect.code] = self.values.measured[key]
+            elif self.values.judged.get(key):
+                marks[aspect.code] = judgement_mark(aspect.max_mark, self.values.judged[key])
         return marks
 
     def _row(self, competitor: Competitor) -> Standing:
