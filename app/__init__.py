@@ -57,10 +57,12 @@ def register_blueprints(app: Flask) -> None:
     from app.main.views import bp as main_bp
     from app.marking.scheme_views import bp as schemes_bp
     from app.marking.views import bp as marking_bp
+    from app.results.qualification_views import bp as results_qualification_bp
 
     for bp in (main_bp, auth_bp, units_bp, events_bp, registration_bp, panels_bp, qualification_bp,
                schemes_bp, marking_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(results_qualification_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -87,5 +89,6 @@ def register_template_helpers(app: Flask) -> None:
 
 def connect_signals(app: Flask) -> None:
     """Later features subscribe to earlier features' signals here (design.md)."""
-    from app.results import standings
+    from app.results import medallists, standings
     standings.connect()
+    medallists.connect()

@@ -15,5 +15,5 @@ from app.marking.models import (  # noqa: F401
     SchemeSource,
     SchemeSubCriterion,
 )
-from app.people.models import Person, SkillLevelRecord  # noqa: F401
+from app.people.models import MedalRecord, Person, SkillLevelRecord  # noqa: F401
 from app.results.models import Appeal, BibLookup, CompletionTime, SkillResults, Standing  # noqa: F401

@@ -25,21 +25,34 @@ from sqlalchemy import insert, update
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app  # noqa: E402
+from app.auth.models import Role, User  # noqa: E402
 from app.config import TestConfig  # noqa: E402
 from app.demo_marking import welding_scheme  # noqa: E402
-from app.events.models import (Event, EventOrganizer, PanelMember, PanelRole, Registration,  # noqa: E402
-                               RegistrationStatus, Skill, Unit, UnitKind)
+from app.events.models import (  # noqa: E402
+    Event,
+    EventOrganizer,
+    PanelMember,
+    PanelRole,
+    Registration,
+    RegistrationStatus,
+    Skill,
+    Unit,
+    UnitKind,
+)
 from app.extensions import db  # noqa: E402
 from app.marking.models import Mark, MarkSource, SchemeAspect, SchemeCriterion  # noqa: E402
-from app.marking.schemes import SchemeFile, parse_scheme_json, save_scheme  # noqa: E402
+from app.marking.schemes import (  # noqa: E402
+    SchemeFile,
+    as_aspect,  # noqa: E402
+    parse_scheme_json,
+    save_scheme,
+)
 from app.people.models import Person  # noqa: E402
 from app.results.export import standings_document, standings_rows  # noqa: E402
 from app.results.standings import rebuild  # noqa: E402
 from app.results.tables import skill_tables  # noqa: E402
 from app.tabular import xlsx_bytes  # noqa: E402
 from scoring.marks import allowed_measurement_marks  # noqa: E402
-from app.marking.schemes import as_aspect  # noqa: E402
-from app.auth.models import Role, User  # noqa: E402
 
 
 def build(n: int) -> Skill:

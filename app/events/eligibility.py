@@ -11,18 +11,23 @@ so a file that breaks a quota or repeats a person is refused as a whole.
 Terms: a *delegation* is the unit that quotas count against (see :func:`delegation_of`); an *entry*
 is one place in a quota: a team for team skills, a contestant otherwise.
 
-Not checked here: ``bar_previous_medallists``. Medals arrive with results (issue 6), and until then
-there is no honest source of previous medallists; the rule belongs with the results feature.
+``bar_previous_medallists`` reads the people's :class:`~app.people.models.MedalRecord` (kept by the
+results feature from final results). Choice where tiers.md is silent: "the same tier" is the tier
+an event counts as (``effective_tier`` for a special contest), any earlier event of it; a medal is
+gold, silver or bronze (not 优胜奖).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import select
+
 from app.events.models import Event, Registration, RegistrationStatus, Skill, SkillGroup, Unit, UnitKind
+from app.extensions import db
 from app.messages import Message, msg
 from app.people import idcard
-from app.people.models import Gender, IdType, Person
+from app.people.models import Gender, IdType, MedalRecord, Person
 from scoring.levels import NAMES_ZH, level_index
 
 PersonKey = tuple[IdType, str]
@@ -89,10 +94,16 @@ class Roster:
     file_bibs: dict[str, int] = field(default_factory=dict)
     file_people: dict[PersonKey, int] = field(default_factory=dict)
     file_entries: dict[tuple[int, int], set[EntryKey]] = field(default_factory=dict)
+    medals: dict[int, list[MedalRecord]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, event: Event, registrations: list[Registration], persons: dict[PersonKey, Person]) -> Roster:
         roster = cls(event=event, persons=persons)
+        if event.bar_previous_medallists and persons:
+            for record in db.session.scalars(select(MedalRecord).where(
+                    MedalRecord.person_id.in_([p.id for p in persons.values()]),
+                    MedalRecord.tier == event_tier(event))):
+                roster.medals.setdefault(record.person_id, []).append(record)
         for reg in registrations:
             roster.bibs[reg.contestant_no] = reg
             if reg.status == RegistrationStatus.REJECTED:
@@ -195,6 +206,23 @@ def person_once(c: Candidate, roster: Roster) -> Finding | None:
         return Finding("id_number", msg("already on row %(row)s; a person enters one skill per event",
                                         row=roster.file_people[c.person_key]))
     return None
+
+
+def event_tier(event: Event) -> str:
+    return event.effective_tier or event.tier
+
+
+def not_a_previous_medallist(c: Candidate, roster: Roster) -> Finding | None:
+    """``bar_previous_medallists``: no medal at an event of the same tier (WorldSkills: compete once)."""
+    person = roster.persons.get(c.person_key) if c.person_key else None
+    if person is None:
+        return None
+    won = next((m for m in roster.medals.get(person.id, []) if m.event_code != roster.event.code), None)
+    if won is None:
+        return None
+    return Finding("id_number", msg("won %(award)s in %(skill)s at %(event)s (%(year)s), a contest of the same "
+                                    "tier; this event bars previous medallists", award=won.award,
+                                    skill=won.skill_code, event=won.event_code, year=won.year))
 
 
 def group_matches(c: Candidate) -> Finding | None:
@@ -321,6 +349,8 @@ def check(candidates: list[Candidate], roster: Roster) -> list[tuple[int, Findin
                    team_label(c, roster), within_quota(c, roster)]
         if event.employees_of_organizers_only:
             results.append(employs_organizer(c, organizer_ids))
+        if event.bar_previous_medallists:
+            results.append(not_a_previous_medallist(c, roster))
         found += [(c.row, f) for f in results if f is not None]
         roster.add(c)
     teams: dict[tuple[int, str], list[Candidate]] = {}

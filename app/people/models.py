@@ -1,4 +1,5 @@
-"""Persons (one human across events, identified by ID type + number) and their skill levels."""
+"""Persons (one human across events, identified by ID type + number), their skill levels and the
+medals they won (which an event may bar from entering again)."""
 from __future__ import annotations
 
 import enum
@@ -61,3 +62,20 @@ class SkillLevelRecord(db.Model):
     source: Mapped[str] = mapped_column(String(64))
 
     person: Mapped[Person] = relationship(back_populates="skill_levels")
+
+
+class MedalRecord(db.Model):
+    """A gold, silver or bronze a person won in a final result, kept in step with the results
+    (written when a skill is published final, rewritten when it is amended), so registration can
+    bar previous medallists without reading the results feature."""
+
+    __tablename__ = "medal_records"
+    __table_args__ = (UniqueConstraint("person_id", "event_code", "skill_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    event_code: Mapped[str] = mapped_column(String(40), index=True)
+    tier: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column()
+    skill_code: Mapped[str] = mapped_column(String(40))
+    award: Mapped[str] = mapped_column(String(20))

@@ -188,8 +188,8 @@ class _Build:
         return marks
 
     def _row(self, competitor: Competitor) -> Standing:
-        row = Standing(skill_id=self.skill.id, competitor_id=competitor.id, status=_status(competitor), criteria={}, sub_criteria={}, penalties=[],
-                       skipped_tie_breakers=[])
+        row = Standing(skill_id=self.skill.id, competitor_id=competitor.id, status=_status(competitor),
+                       criteria={}, sub_criteria={}, penalties=[], skipped_tie_breakers=[])
         penalties = self.penalties.get(competitor.id, [])
         row.penalties = [{"amount": str(p.points), "reason": p.reason} for p in penalties]
         if not competitor.competed:
@@ -209,7 +209,8 @@ class _Build:
 
     def _components_of(self, competitor: Competitor, marks_total: Decimal) -> dict[str, Decimal]:
         maximum = self.scheme.max_total
-        practical = marks_total if maximum == HUNDRED else round_mark(Fraction(marks_total) * 100 / Fraction(maximum))
+        practical = marks_total if maximum == HUNDRED else \
+            round_mark(Fraction(marks_total) * 100 / Fraction(maximum))
         scores = {}
         for code in self.weights:
             if code == PRACTICAL:
@@ -228,7 +229,7 @@ class _Build:
         """Scale, rank and award the competed competitors (results.md)."""
         raws = [rows[c.id].raw_total for c in competed]
         scaled = scale(raws, self.event.min_standardized)
-        for competitor, value in zip(competed, scaled):
+        for competitor, value in zip(competed, scaled, strict=True):
             if value is not None:
                 rows[competitor.id].scale_exact, rows[competitor.id].scale = str(value.unrounded), value.shown
         self.results.standardized = bool(competed) and scaled[0] is not None

@@ -1,5 +1,5 @@
 """results: standings and their publication, completion times, appeals, bib lookups, and
-criteria reopened for one competitor
+criteria reopened for one competitor, medal records of persons
 
 Revision ID: 0004_results
 Revises: 0003_one_chief_per_skill
@@ -17,6 +17,22 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('medal_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('event_code', sa.String(length=40), nullable=False),
+    sa.Column('tier', sa.String(length=32), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('skill_code', sa.String(length=40), nullable=False),
+    sa.Column('award', sa.String(length=20), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_medal_records_person_id_persons'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_medal_records')),
+    sa.UniqueConstraint('person_id', 'event_code', 'skill_code', name=op.f('uq_medal_records_person_id_event_code_skill_code'))
+    )
+    with op.batch_alter_table('medal_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_medal_records_event_code'), ['event_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_medal_records_person_id'), ['person_id'], unique=False)
+
     op.create_table('bib_lookups',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -134,6 +150,11 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('medal_records', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_medal_records_person_id'))
+        batch_op.drop_index(batch_op.f('ix_medal_records_event_code'))
+
+    op.drop_table('medal_records')
     with op.batch_alter_table('standings', schema=None) as batch_op:
         batch_op.drop_index('ix_standings_skill_position')
 
