@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 FLASK := APP_ENV=development $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: install translations demo serve test test-postgres messages screenshots
+.PHONY: install translations demo serve test test-postgres messages screenshots bench
 
 install: $(VENV)/.installed
 
