@@ -23,6 +23,7 @@ from werkzeug.security import generate_password_hash
 from app.auth.models import LoginAttempt, LoginLink, User
 from app.cli import cli_transaction, fail
 from app.demo_marking import load_demo_marking
+from app.demo_results import load_demo_results
 from app.events.attendance import set_attendance_many
 from app.events.models import Attendance, Event, Registration
 from app.events.panels import JUDGE_COLUMNS, import_judges
@@ -72,6 +73,7 @@ EVENT = {
     "registration": {"opens": "2026-11-01", "closes": "2026-12-05"}, "delegation_kind": "city",
     "feeder_event": FEEDER_EVENT,
     "awards": "cn_standard", "promotion_rules": "jiangxi-2022", "tie_breakers": ["criterion_weight"],
+    "appeals_hours": 2,
     "skills": [
         {"code": "WELD-E", "name": "焊工（职工组）", "group": "employee",
          "occupation": {"code": "6-18-02-04", "name": "焊工"}, "team_size": 1, "quota_per_unit": 2,
@@ -206,6 +208,7 @@ def load_demo() -> Event:
                                                           Registration.contestant_no == "NCW-05"))
     set_attendance_many(absent.skill, [(absent, Attendance.ABSENT)])
     load_demo_marking(event)
+    load_demo_results(event, feeder)
     return event
 
 

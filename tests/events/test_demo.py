@@ -1,4 +1,5 @@
-"""``flask demo``: contestants and panels per skill, the feeder contest, and loading twice."""
+"""``flask demo``: contestants and panels per skill, the feeder contest, published results, and loading
+twice."""
 from __future__ import annotations
 
 from collections import Counter
@@ -7,10 +8,16 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.events.models import PanelMember, Registration, RegistrationStatus
+from app.events.models import Attendance, PanelMember, Registration, RegistrationStatus
 from app.events.qualification import advance_from_feeder, feeder_entries
 from app.events.services import event_by_code
 from app.extensions import db
+from app.marking.locking import criterion_states
+from app.marking.marksheet import Marksheet
+from app.results.models import Publication
+from app.results.qualification import advance_qualifiers
+from app.results.standings import results_of
+from app.results.tables import skill_tables
 
 
 def run(*args: str):
@@ -33,6 +40,35 @@ def test_demo_has_contestants_panels_and_a_feeder(ctx):
         assert roles["chief"] == roles["reserve"] == roles["supervisor"] == 1 and 3 <= roles["judge"] <= 4
     assert db.session.scalar(select(User).where(User.username == "weld-chief")).check_password("jingsai-demo")
     assert event.feeder_event.code == "DEMO-NC" and len(feeder_entries(event)) == 8
+
+
+def test_demo_results_cnc_final_care_provisional_weld_still_marking(ctx):
+    assert run("demo").exit_code == 0
+    event = event_by_code("DEMO-PROV")
+    tables = {t.skill.code: t for t in skill_tables(event, published_only=False)}
+    cnc, care = tables["CNC-S"], tables["CARE-E"]
+    assert cnc.results.publication == Publication.FINAL and cnc.results.complete
+    assert len(cnc.lines) == 9 and all(line.standing.status == Attendance.COMPETED for line in cnc.lines)
+    assert all(line.standing.rank is not None for line in cnc.lines)
+    ranks = [line.standing.rank for line in cnc.lines]
+    assert len(set(ranks)) == len(ranks) - 1  # one shared place
+    assert len({line.standing.raw_total for line in cnc.lines}) == 8
+    assert [line.standing.award for line in cnc.lines][:3] == ["gold", "silver", "bronze"]
+    penalized = [line.standing.penalties for line in cnc.lines if line.standing.penalties]
+    assert len(penalized) == 1 and penalized[0][0]["reason"]
+    assert care.results.publication == Publication.PROVISIONAL and care.results.complete
+    assert care.results.appeals_close_at is not None and event.appeals_hours == 2
+    assert len(care.lines) == 5 and all(len(line.members) == 2 for line in care.lines)
+    weld = event.skill("WELD-E")
+    assert results_of(weld).publication == Publication.PRIVATE
+    locked = {s.criterion.code: (s.criterion.locked, bool(s.flags), s.complete)
+              for s in criterion_states(Marksheet(weld))}
+    assert locked == {"A": (True, False, True), "B": (False, True, True), "C": (False, False, False),
+                      "D": (False, False, False)}
+    feeder = skill_tables(event.feeder_event, published_only=True)
+    assert [(t.skill.code, t.results.publication) for t in feeder] == [("CNC-NC", Publication.FINAL)]
+    advanced = advance_qualifiers(event, rule="top", top_n=2, skill_map={"CNC-NC": "CNC-S"}, skills=["CNC-NC"])
+    assert len(advanced) == 2 and {r.skill.code for r in advanced} == {"CNC-S"}
 
 
 def test_demo_reloads_with_reset_after_qualification(ctx):
