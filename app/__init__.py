@@ -57,12 +57,14 @@ def register_blueprints(app: Flask) -> None:
     from app.main.views import bp as main_bp
     from app.marking.scheme_views import bp as schemes_bp
     from app.marking.views import bp as marking_bp
+    from app.results.appeal_views import bp as appeals_bp
     from app.results.qualification_views import bp as results_qualification_bp
 
     for bp in (main_bp, auth_bp, units_bp, events_bp, registration_bp, panels_bp, qualification_bp,
                schemes_bp, marking_bp):
         app.register_blueprint(bp)
     app.register_blueprint(results_qualification_bp)
+    app.register_blueprint(appeals_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -178,6 +178,10 @@ def reopen(criterion: SchemeCriterion, competitor: Competitor, reason: str) -> C
                               criterion=criterion.code))
     if not reason.strip():
         raise DomainError(msg("reopening a criterion needs a reason"))
+    if not competitor.competed:
+        # Their marks are refused, so the reopening could never be closed again.
+        raise DomainError(msg("%(bib)s did not compete: there are no marks to reopen",
+                              bib=competitor.lead.contestant_no))
     if any(r.criterion_id == criterion.id and r.competitor_id == competitor.id
            for r in open_reopenings(criterion.skill_id)):
         raise DomainError(msg("criterion %(criterion)s is already reopened for %(bib)s",
@@ -197,7 +201,8 @@ def reopening_state(sheet: Marksheet, reopening: CriterionReopening) -> Criterio
     """The reopened competitor's marks in the criterion: missing ones, open flags."""
     competitor = next(c for c in sheet.competitors if c.id == reopening.competitor_id)
     state = CriterionState(reopening.criterion)
-    _check_competitor(sheet, reopening.criterion, competitor, state)
+    if competitor.competed:  # disqualified since: nothing of theirs counts, so it closes as it is
+        _check_competitor(sheet, reopening.criterion, competitor, state)
     return state
 
 

@@ -1,5 +1,5 @@
-"""The marking page of a skill: criterion states, sign-off, lock and unlock, penalties, marking
-teams and the paper-marks upload.
+"""The marking page of a skill: criterion states, sign-off, lock and unlock, criteria reopened for
+one competitor (locked again by the chief), penalties, marking teams and the paper-marks upload.
 
 Who (checked here, on top of the role table): the event's organizers (and admins) and every member
 of the skill's panel see the page — supervisors (督导) read only; anyone else gets 404, which does
@@ -34,9 +34,18 @@ from app.events.services import event_by_code
 from app.extensions import db
 from app.marking.forms import LockForm, PenaltyForm, ReasonForm, TeamForm
 from app.marking.judges import MARKING_ROLES
-from app.marking.locking import CriterionState, criterion_states, lock, sign_off, unlock
+from app.marking.locking import (
+    CriterionState,
+    close_reopening,
+    criterion_states,
+    lock,
+    open_reopenings,
+    reopening_state,
+    sign_off,
+    unlock,
+)
 from app.marking.marksheet import Marksheet
-from app.marking.models import Penalty, SchemeCriterion
+from app.marking.models import CriterionReopening, Penalty, SchemeCriterion
 from app.marking.overview import Overview, load_overview
 from app.marking.paper import MARK_COLUMNS, MarksImported, import_marks
 from app.marking.penalties import add_penalty, withdraw_penalty
@@ -134,9 +143,11 @@ def _render(viewer: Viewer, *, problems: list[Problem] | None = None, imported: 
     overview = load_overview(viewer.skill)
     penalty_form = PenaltyForm(formdata=None)
     penalty_form.bib.choices = _bib_choices(overview)
+    sheet = Marksheet(viewer.skill)
+    reopenings = [(r, reopening_state(sheet, r)) for r in open_reopenings(viewer.skill.id)]
     return render_template("marking/page.html", viewer=viewer, skill=viewer.skill, event=viewer.skill.event,
                            overview=overview, penalty_form=penalty_form, upload_form=UploadForm(formdata=None),
-                           problems=problems or [], imported=imported, columns=MARK_COLUMNS)
+                           problems=problems or [], imported=imported, columns=MARK_COLUMNS, reopenings=reopenings)
 
 
 def _bib_choices(overview: Overview) -> list[tuple[str, str]]:
@@ -194,6 +205,20 @@ def team(code: str, skill_code: str, criterion: str):
         _commit(lambda: set_team(row, set(form.members.data or ())),
                 _("Marking team of criterion %(criterion)s saved.", criterion=criterion))
     return _back(viewer, f"team-{criterion}")
+
+
+@bp.route(f"{SKILL_URL}/marking/reopenings/<int:reopening_id>/close", methods=["POST"])
+@allow(Role.EXPERT)
+def reopening_close(code: str, skill_code: str, reopening_id: int):
+    """Lock a criterion reopened for one competitor (an upheld appeal, an amendment) again."""
+    viewer = _acting(code, skill_code, lambda v: v.chief)
+    reopening = db.session.get(CriterionReopening, reopening_id)
+    require(reopening is not None and reopening.closed_at is None
+            and reopening.criterion.skill_id == viewer.skill.id)
+    _commit(lambda: close_reopening(Marksheet(viewer.skill), reopening),
+            _("Criterion %(criterion)s is locked again for %(bib)s.", criterion=reopening.criterion.code,
+              bib=reopening.competitor.contestant_no))
+    return _back(viewer, "reopened")
 
 
 @bp.route(f"{SKILL_URL}/penalties", methods=["POST"])

@@ -75,6 +75,8 @@ def file_appeal(skill: Skill, bib: str, criterion_code: str, reason: str) -> App
     if not reason.strip():
         raise DomainError(msg("an appeal needs a reason"))
     competitor = competitor_or_refuse(skill, bib)
+    if not competitor.competed:
+        raise DomainError(msg("%(bib)s did not compete: there are no marks to appeal against", bib=bib))
     criterion = criterion_or_refuse(skill, criterion_code)
     appeal = Appeal(skill_id=skill.id, competitor_id=competitor.id, criterion=criterion.code,
                     reason=reason.strip()[:2000], filed_by=audit.current_actor(), filed_at=clock.now())
