@@ -59,9 +59,10 @@ def register_blueprints(app: Flask) -> None:
     from app.marking.views import bp as marking_bp
     from app.results.appeal_views import bp as appeals_bp
     from app.results.qualification_views import bp as results_qualification_bp
+    from app.results.views import bp as results_bp
 
     for bp in (main_bp, auth_bp, units_bp, events_bp, registration_bp, panels_bp, qualification_bp,
-               schemes_bp, marking_bp):
+               schemes_bp, marking_bp, results_bp):
         app.register_blueprint(bp)
     app.register_blueprint(results_qualification_bp)
     app.register_blueprint(appeals_bp)

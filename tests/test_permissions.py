@@ -17,7 +17,7 @@ from tests.conftest import login
 # Sample values for URL arguments; a new argument name must be added here.
 SAMPLE_ARGS = {
     "code": "EV1", "skill_code": "SK1", "token": "not-a-token", "filename": "css/app.css",
-    "criterion": "A", "penalty_id": 1, "appeal_id": 1, "reopening_id": 1,
+    "criterion": "A", "penalty_id": 1, "appeal_id": 1, "reopening_id": 1, "fmt": "csv",
 }
 # Where an endpoint's ``code`` is not an event code.
 ENDPOINT_ARGS = {

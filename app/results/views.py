@@ -1,0 +1,193 @@
+"""The organizer's results pages: a skill's standings with publication, the standings downloads and
+the event's medal table. The public pages and the contestant's page are in :mod:`public_views`,
+on the same blueprint.
+
+Who (checked here, on top of the role table): a skill's results page is for the event's organizers
+(and admins) and the skill's chief expert — anyone else gets 404, which does not confirm the skill
+exists. Publishing and the downloads are the organizers' alone (a chief expert who posts gets 403).
+The medal table is public for published skills; the event's organizers see every skill in it.
+
+Every publication is one transaction: the service moves the state and audits, the view commits, or
+rolls back and shows the refusal, then redirects back to the page (post/redirect/get).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.models import Role
+from app.auth.permissions import allow, allow_public
+from app.auth.scope import can_organize, require
+from app.errors import DomainError
+from app.events.eligibility import delegation_of
+from app.events.models import Attendance, Event, Skill
+from app.events.panels import is_chief
+from app.events.services import event_by_code
+from app.extensions import db
+from app.marking.models import SchemeCriterion
+from app.messages import translated
+from app.results import caching
+from app.results.chart import histogram
+from app.results.export import event_unit_points, standings_document, standings_rows
+from app.results.forms import PublishForm
+from app.results.labels import template_helpers
+from app.results.medal_table import award_columns, medal_table
+from app.results.models import Publication
+from app.results.publication import publish, refusals
+from app.results.tables import SkillTable, skill_tables
+from app.tabular import csv_bytes, xlsx_bytes
+
+bp = Blueprint("results", __name__)
+bp.context_processor(template_helpers)
+SKILL_URL = "/events/<code>/skills/<skill_code>"
+ORGANIZERS = (Role.ADMIN, Role.ORGANIZER)
+MIMETYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    skill: Skill
+    organizer: bool
+
+    @property
+    def event(self) -> Event:
+        return self.skill.event
+
+
+def _viewer(code: str, skill_code: str) -> Viewer:
+    """404 unless the user organizes the event or is the skill's chief expert."""
+    event = event_by_code(code)
+    skill = event.skill(skill_code) if event else None
+    require(skill is not None)
+    organizer = can_organize(current_user, event)
+    require(organizer or is_chief(current_user, skill))
+    return Viewer(skill, organizer)
+
+
+def _organized(code: str) -> Event:
+    event = event_by_code(code)
+    require(event is not None and can_organize(current_user, event))
+    return event
+
+
+def _table(skill: Skill) -> SkillTable | None:
+    tables = skill_tables(skill.event, published_only=False, skill=skill)
+    return tables[0] if tables else None
+
+
+def criterion_names(skill: Skill) -> dict[str, str]:
+    """Names for the criterion codes of the table's header (one query)."""
+    rows = db.session.execute(select(SchemeCriterion.code, SchemeCriterion.name)
+                              .where(SchemeCriterion.skill_id == skill.id))
+    return {code: name for code, name in rows}
+
+
+def raw_totals(table: SkillTable) -> list:
+    return [line.standing.raw_total for line in table.lines
+            if line.standing.status == Attendance.COMPETED and line.standing.raw_total is not None]
+
+
+@bp.route(f"{SKILL_URL}/results")
+@allow(Role.ADMIN, Role.ORGANIZER, Role.EXPERT)
+def page(code: str, skill_code: str):
+    viewer = _viewer(code, skill_code)
+    table = _table(viewer.skill)
+    hints = {}
+    if table is not None and viewer.organizer:
+        state = table.results.publication
+        if state == Publication.PRIVATE:
+            hints["provisional"] = refusals(table.results, Publication.PROVISIONAL)
+        elif state == Publication.PROVISIONAL:
+            hints["final"] = refusals(table.results, Publication.FINAL)
+    chart = histogram(raw_totals(table), table.median) if table is not None else None
+    return render_template("results/skill.html", viewer=viewer, skill=viewer.skill, event=viewer.event,
+                           table=table, chart=chart, hints=hints, names=criterion_names(viewer.skill),
+                           form=PublishForm(formdata=None))
+
+
+def _publish(code: str, skill_code: str, *, final: bool, done: Callable[[], str]):
+    viewer = _viewer(code, skill_code)
+    if not viewer.organizer:
+        abort(403)
+    try:
+        publish(viewer.event, skill=viewer.skill, final=final)
+    except DomainError as error:
+        db.session.rollback()
+        flash(translated(error.args[0]), "error")
+    else:
+        db.session.commit()
+        flash(done(), "info")
+    return redirect(url_for("results.page", code=code, skill_code=skill_code))
+
+
+@bp.route(f"{SKILL_URL}/results/publish", methods=["POST"])
+@allow(*ORGANIZERS)
+def publish_provisional(code: str, skill_code: str):
+    return _publish(code, skill_code, final=False,
+                    done=lambda: _("The results of %(skill)s are published provisionally.", skill=skill_code))
+
+
+@bp.route(f"{SKILL_URL}/results/publish-final", methods=["POST"])
+@allow(*ORGANIZERS)
+def publish_final(code: str, skill_code: str):
+    form = PublishForm()
+    if not form.confirm.data:
+        _viewer(code, skill_code)  # 404 before telling an outsider anything
+        flash(_("Tick the box to confirm the final publication."), "error")
+        return redirect(url_for("results.page", code=code, skill_code=skill_code))
+    return _publish(code, skill_code, final=True,
+                    done=lambda: _("The results of %(skill)s are final.", skill=skill_code))
+
+
+def export_bytes(event: Event, tables: list[SkillTable], fmt: str) -> bytes:
+    """What ``flask results export`` writes in that format, byte for byte."""
+    if fmt == "json":
+        return (json.dumps(standings_document(event, tables), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    header, rows = standings_rows(tables)
+    return csv_bytes(header, rows) if fmt == "csv" else xlsx_bytes(header, rows, title=event.code)
+
+
+@bp.route("/events/<code>/results/standings.<any(json, csv, xlsx):fmt>")
+@allow(*ORGANIZERS)
+def export(code: str, fmt: str):
+    """Every skill with standings, private ones included (the organizer's file)."""
+    event = _organized(code)
+    data = export_bytes(event, skill_tables(event, published_only=False), fmt)
+    return Response(data, mimetype=MIMETYPES[fmt], headers={
+        "Content-Disposition": f"attachment; filename={event.code}-standings.{fmt}",
+        "Cache-Control": "private, no-store"})
+
+
+@bp.route("/events/<code>/medals")
+@allow_public
+def medals(code: str):
+    """Organizers see every skill, without caching; everyone else the published ones, cached by the
+    event's results version like the public results pages."""
+    event = event_by_code(code)
+    require(event is not None)
+    organizer = current_user.is_authenticated and can_organize(current_user, event)
+    if organizer:
+        response = _medals_page(event, organizer=True)
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    return caching.public(event, lambda: _medals_page(event, organizer=False))
+
+
+def _medals_page(event: Event, *, organizer: bool) -> Response:
+    tables = skill_tables(event, published_only=not organizer)
+    columns = award_columns(event.awards)
+    rows = medal_table((line for t in tables for line in t.lines),
+                       lambda line: delegation_of(line.unit, event.delegation_kind), columns)
+    points = event_unit_points(event, tables) if event.awards == "worldskills" else None
+    return Response(render_template("results/medals.html", event=event, tables=tables, rows=rows,
+                                    columns=columns, points=points, organizer=organizer))
+
+
+from app.results import public_views  # noqa: F401  (routes on ``bp``)
