@@ -20,8 +20,9 @@ class Message(str):
         return text
 
     def translated(self) -> str:
+        """Values that are messages themselves are translated too."""
         from flask_babel import gettext
-        return gettext(self.template, **self.params)
+        return gettext(self.template, **{k: translated(v) for k, v in self.params.items()})
 
 
 def msg(template: str, **params: Any) -> Message:

@@ -4,7 +4,8 @@ Every rebuild and every publication step moves a skill's ``version``, so the sum
 skills changes whenever anything a public page shows may have changed. That sum is one cheap query;
 a matching ``If-None-Match`` is answered 304 before any standings are loaded.
 
-The ETag is ``"<event>-<version>-<language>"``: the page is rendered in the reader's language
+The ETag is ``"<event>-<version>"`` in the default language (zh-CN) and
+``"<event>-<version>-<language>"`` in another: the page is rendered in the reader's language
 (chosen in the session), and a browser that switched language must not be told by a 304 that its
 copy in the other language is still good. ``Vary: Cookie`` says the same to shared caches. The
 pages carry nothing about the reader (no flash, no name), so ``public`` caching is safe.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, make_response, request
+from flask import Response, current_app, make_response, request
 from sqlalchemy import func, select
 
 from app.events.models import Event
@@ -30,7 +31,9 @@ def results_version(event: Event) -> int:
 
 
 def etag_of(event: Event, version: int) -> str:
-    return f"{event.code}-{version}-{select_locale()}"
+    language = select_locale()
+    tag = f"{event.code}-{version}"
+    return tag if language == current_app.config["BABEL_DEFAULT_LOCALE"] else f"{tag}-{language}"
 
 
 def public(event: Event, render: Callable[[], object], version: int | None = None) -> Response:

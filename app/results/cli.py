@@ -32,7 +32,7 @@ def export_command(event_code: str, fmt: str, output: str | None) -> None:
     tables = skill_tables(event, published_only=False)
     for table in tables:
         if table.results.incomplete:
-            click.echo(f"{table.skill.code}: not complete ({'; '.join(table.results.incomplete)})", err=True)
+            click.echo(f"{table.skill.code}: not complete ({'; '.join(table.results.reasons)})", err=True)
     left_out = sorted({s.code for s in event.skills} - {t.skill.code for t in tables})
     if left_out:
         click.echo(f"no standings (no marking scheme): {', '.join(left_out)}", err=True)

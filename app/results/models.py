@@ -20,6 +20,7 @@ from app import clock
 from app.db import Hundredths, Moment, enum_column
 from app.events.models import Attendance, Registration, Skill
 from app.extensions import db
+from app.messages import Message
 
 
 class Publication(enum.StrEnum):
@@ -36,8 +37,9 @@ class SkillResults(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     rebuilt_at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
-    # Why the standings cannot be published yet (unlocked criteria, missing component scores …).
-    incomplete: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Why the standings cannot be published yet (unlocked criteria, missing component scores …),
+    # stored as message templates with their values so every reader sees them in their language.
+    incomplete: Mapped[list[dict]] = mapped_column(JSON, default=list)
     locked_criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
     criterion_max: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     competed: Mapped[int] = mapped_column(Integer, default=0)
@@ -50,6 +52,10 @@ class SkillResults(db.Model):
     final_at: Mapped[datetime | None] = mapped_column(Moment)
 
     skill: Mapped[Skill] = relationship()
+
+    @property
+    def reasons(self) -> list[Message]:
+        return [Message(r["template"], **r["params"]) for r in self.incomplete]
 
     @property
     def complete(self) -> bool:

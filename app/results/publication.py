@@ -17,10 +17,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app import audit, clock
-from app.errors import DomainError
+from app.errors import DomainError, InputRefused, Problem
 from app.events.models import Event, Skill
 from app.extensions import db
-from app.messages import msg
+from app.messages import Message, msg
 from app.results.models import Appeal, AppealStatus, Publication, SkillResults
 from app.results.standings import bump, results_of
 from app.signals import results_published
@@ -33,7 +33,7 @@ def publish(event: Event, *, skill: Skill | None = None, final: bool = False) ->
     wanted = Publication.FINAL if final else Publication.PROVISIONAL
     skills = [skill] if skill is not None else list(event.skills)
     moving: list[SkillResults] = []
-    problems: list[str] = []
+    problems: list[Message] = []
     for s in skills:
         results = results_of(s)
         if results is None:
@@ -46,7 +46,7 @@ def publish(event: Event, *, skill: Skill | None = None, final: bool = False) ->
         problems += refusals(results, wanted)
         moving.append(results)
     if problems:
-        raise DomainError("; ".join(problems))
+        raise InputRefused([Problem("", p) for p in problems])
     if not moving:
         raise DomainError(msg("nothing to publish: every skill of %(event)s is %(state)s already",
                               event=event.code, state=wanted.value))
@@ -55,11 +55,10 @@ def publish(event: Event, *, skill: Skill | None = None, final: bool = False) ->
     return moving
 
 
-def refusals(results: SkillResults, wanted: Publication) -> list[str]:
+def refusals(results: SkillResults, wanted: Publication) -> list[Message]:
     """Why ``results`` cannot move to ``wanted`` now (empty when it can)."""
     code = results.skill.code
-    found = [msg("%(skill)s is not complete: %(why)s", skill=code, why="; ".join(results.incomplete))] \
-        if results.incomplete else []
+    found = [msg("%(skill)s is not complete: %(why)s", skill=code, why=reason) for reason in results.reasons]
     if wanted == Publication.FINAL and results.publication == Publication.PROVISIONAL:
         if results.appeals_close_at is not None and clock.now() < results.appeals_close_at:
             found.append(msg("%(skill)s: the appeals window is open until %(time)s", skill=code,

@@ -38,7 +38,7 @@ from app.marking.locking import open_reopenings
 from app.marking.models import ComponentScore, Penalty, SchemeCriterion
 from app.marking.schemes import load_scheme
 from app.marking.values import stored_values
-from app.messages import msg
+from app.messages import Message, msg
 from app.results.models import CompletionTime, Publication, SkillResults, Standing
 from app.signals import result_amended
 from scoring.marks import Scheme, judgement_mark, round_mark, totals
@@ -124,7 +124,7 @@ class _Build:
         self.criteria = db.session.scalars(select(SchemeCriterion).where(SchemeCriterion.skill_id == skill.id)
                                            .order_by(SchemeCriterion.position)).all()
         self.locked = [c.code for c in self.criteria if c.locked]
-        self.incomplete: list[str] = []
+        self.incomplete: list[Message] = []
         self.weights = {c["code"]: c["weight"] for c in skill.components or []}
         self.components = self._component_scores()
         self.penalties = self._penalties()
@@ -142,7 +142,7 @@ class _Build:
         for position, row in enumerate(ordered, 1):
             row.position = position
             db.session.add(row)
-        self.results.incomplete = self.incomplete
+        self.results.incomplete = [{"template": m.template, "params": m.params} for m in self.incomplete]
         self.results.locked_criteria = self.locked
         self.results.criterion_max = {c.code: str(c.max_total) for c in self.scheme.criteria}
         self.results.competed = len(competed)

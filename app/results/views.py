@@ -24,7 +24,7 @@ from sqlalchemy import select
 from app.auth.models import Role
 from app.auth.permissions import allow, allow_public
 from app.auth.scope import can_organize, require
-from app.errors import DomainError
+from app.errors import DomainError, InputRefused
 from app.events.eligibility import delegation_of
 from app.events.models import Attendance, Event, Skill
 from app.events.panels import is_chief
@@ -118,6 +118,10 @@ def _publish(code: str, skill_code: str, *, final: bool, done: Callable[[], str]
         abort(403)
     try:
         publish(viewer.event, skill=viewer.skill, final=final)
+    except InputRefused as refused:
+        db.session.rollback()
+        for problem in refused.problems:
+            flash(translated(problem.message), "error")
     except DomainError as error:
         db.session.rollback()
         flash(translated(error.args[0]), "error")

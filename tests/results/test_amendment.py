@@ -141,7 +141,7 @@ def test_disqualified_while_reopened_the_reopening_still_closes(world):
     amend(world.weld, "W-01", "marking error", reopen_criterion="A")
     amend(world.weld, "W-01", "then a banned tool was found", disqualify=True)
     db.session.commit()
-    assert "criterion A reopened for W-01" in results_of(world.weld).incomplete
+    assert "criterion A reopened for W-01" in results_of(world.weld).reasons
     assert lock_all_complete(Marksheet(world.weld)) == []  # nothing of W-01's counts: it closes as it is
     db.session.commit()
     assert open_reopenings(world.weld.id) == [] and results_of(world.weld).complete

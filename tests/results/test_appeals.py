@@ -87,7 +87,7 @@ def test_upheld_appeal_reopens_the_criterion_for_that_contestant_only(world):
     assert appeal.status == AppealStatus.UPHELD and appeal.decision == "the photos show a sound bead"
     [reopening] = open_reopenings(world.weld.id)
     assert (reopening.criterion.code, reopening.competitor.contestant_no) == ("A", "W-01")
-    assert "criterion A reopened for W-01" in results_of(world.weld).incomplete
+    assert "criterion A reopened for W-01" in results_of(world.weld).reasons
     with pytest.raises(InputRefused, match="criterion A is locked"):
         import_marks(world.weld, rows(*[("W-02", "A1.1", judge, "3") for judge in JUDGES]))
     db.session.rollback()

@@ -60,10 +60,10 @@ def test_only_locked_criteria_count_and_the_reason_is_kept(make):
     mark_and_lock(world.weld, {"W-01": "3", "W-02": "2", "W-03": "1"}, None)
     results = results_of(world.weld)
     assert not results.complete
-    assert any("theory score missing for W-01" in reason for reason in results.incomplete)
+    assert any("theory score missing for W-01" in reason for reason in results.reasons)
     unlock(world.criterion("A"), "recheck")
     results = results_of(world.weld)
-    assert "criteria not locked: A" in results.incomplete
+    assert "criteria not locked: A" in results.reasons
     assert set(lines(world.weld)["W-01"].criteria) == {"B"}
 
 
