@@ -31,6 +31,12 @@ PAGES = [
     ("registration-form", "nanchang", "/registrations/DEMO-PROV/new"),
     ("scheme", "weld-chief", "/events/DEMO-PROV/skills/WELD-E/scheme"),
     ("marking", "weld-chief", "/events/DEMO-PROV/skills/WELD-E/marking"),
+    ("results", "organizer", "/events/DEMO-PROV/skills/CNC-S/results"),
+    ("medals", "organizer", "/events/DEMO-PROV/medals"),
+    ("appeals", "organizer", "/events/DEMO-PROV/skills/CARE-E/appeals"),
+    ("public-event", None, "/results/DEMO-PROV"),
+    ("public-results", None, "/results/DEMO-PROV/CNC-S"),
+    ("contestant-lookup", None, "/results/DEMO-PROV/me"),
 ]
 
 
@@ -48,7 +54,8 @@ def main() -> None:
                 for name, user, path in PAGES:
                     if user != account:
                         context.clear_cookies()
-                        log_in(page, base, user)
+                        if user is not None:   # None: the public, not logged in
+                            log_in(page, base, user)
                         account = user
                     page.goto(base + path)
                     page.screenshot(path=str(OUT / f"{name}-{label}.png"), full_page=True)

@@ -248,6 +248,7 @@ def test_organizers_see_every_skill_in_the_medal_table(client, world):
 
 
 def test_the_public_medal_table_counts_published_skills_only(client, world):
+    client.get("/lang/en")   # the page as an English reader sees it
     assert "No results have been published yet." in client.get("/events/EV1/medals").text
     as_user(client, "org")
     client.post(PUBLISH)
