@@ -63,6 +63,7 @@ def tail(world, bib: str) -> str:
 
 
 def test_nothing_is_public_before_publication(client, world):
+    client.get("/lang/en")   # the page as an English reader sees it
     page = client.get(EVENT)
     assert page.status_code == 200 and "No results have been published yet." in page.text
     assert client.get(WELD).status_code == 404
