@@ -8,12 +8,16 @@ the floor); an individual's own check-in status decides for them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
+from app.errors import InputRefused, Problem, at_row
 from app.events.models import Attendance, Registration, RegistrationStatus, Skill
 from app.extensions import db
+from app.messages import Message, msg
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,31 @@ def competitors(skill: Skill) -> list[Competitor]:
 def by_bib(found: list[Competitor]) -> dict[str, Competitor]:
     """Every member's bib points at its competitor."""
     return {m.contestant_no: c for c in found for m in c.members}
+
+
+def read_per_competitor(skill: Skill, rows: list, column: str, parse: Callable[[str], Any],
+                        bad_value: Message, repeated: Callable[[int], Message]) -> dict[int, tuple[Any, str]]:
+    """A file of one value per competitor (``contestant_no`` plus ``column``): competitor id →
+    (value, lead bib). Any member's bib names its team; every problem is reported, nothing is kept."""
+    found = by_bib(competitors(skill))
+    problems: list[Problem] = []
+    wanted: dict[int, tuple[Any, str]] = {}
+    first_row: dict[int, int] = {}
+    for row in rows:
+        competitor = found.get(row["contestant_no"])
+        value = parse(row[column])
+        if competitor is None:
+            problems.append(at_row(row.number, "contestant_no", msg(
+                "no approved contestant %(bib)s in %(skill)s", bib=row["contestant_no"] or "(empty)",
+                skill=skill.code)))
+        elif competitor.id in first_row:
+            problems.append(at_row(row.number, "contestant_no", repeated(first_row[competitor.id])))
+        if value is None:
+            problems.append(at_row(row.number, column, bad_value))
+        if competitor is not None and competitor.id not in first_row:
+            first_row[competitor.id] = row.number
+            if value is not None:
+                wanted[competitor.id] = (value, competitor.lead.contestant_no)
+    if problems:
+        raise InputRefused(problems)
+    return wanted

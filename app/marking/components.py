@@ -13,10 +13,10 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 
 from app import audit, clock
-from app.errors import InputRefused, Problem, at_row
+from app.errors import InputRefused, Problem
 from app.events.models import Skill
 from app.extensions import db
-from app.marking.competitors import by_bib, competitors
+from app.marking.competitors import read_per_competitor
 from app.marking.models import ComponentScore
 from app.messages import msg
 from app.signals import components_changed
@@ -42,27 +42,9 @@ def import_component(skill: Skill, component: str, rows: list[Row]) -> Component
         raise InputRefused([Problem("component", msg(
             "%(skill)s has no imported component %(code)s (its components: %(known)s)",
             skill=skill.code, code=component, known=", ".join(others) or "-"))])
-    found = by_bib(competitors(skill))
-    problems: list[Problem] = []
-    wanted: dict[int, tuple[Decimal, str]] = {}
-    seen: dict[int, int] = {}
-    for row in rows:
-        competitor = found.get(row["contestant_no"])
-        score = _score(row["score"])
-        if competitor is None:
-            problems.append(at_row(row.number, "contestant_no", msg(
-                "no approved contestant %(bib)s in %(skill)s", bib=row["contestant_no"] or "(empty)",
-                skill=skill.code)))
-        elif competitor.id in seen:
-            problems.append(at_row(row.number, "contestant_no", msg(
-                "repeats row %(first)s: one score per contestant (or team)", first=seen[competitor.id])))
-        if score is None:
-            problems.append(at_row(row.number, "score", msg("must be a number from 0 to 100 with at most 2 decimals")))
-        if competitor is not None and score is not None and competitor.id not in seen:
-            seen[competitor.id] = row.number
-            wanted[competitor.id] = (score, competitor.lead.contestant_no)
-    if problems:
-        raise InputRefused(problems)
+    wanted = read_per_competitor(
+        skill, rows, "score", _score, msg("must be a number from 0 to 100 with at most 2 decimals"),
+        lambda first: msg("repeats row %(first)s: one score per contestant (or team)", first=first))
     return ComponentsImported(len(wanted), _store(skill, component, wanted))
 
 

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app import audit, clock
-from app.errors import InputRefused, Problem, at_row
 from app.events.models import Skill
 from app.extensions import db
-from app.marking.competitors import by_bib, competitors
+from app.marking.competitors import read_per_competitor
 from app.messages import msg
 from app.results.models import CompletionTime
 from app.results.standings import rebuild
@@ -31,29 +30,10 @@ class TimingsImported:
 
 
 def import_timings(skill: Skill, rows: list[Row]) -> TimingsImported:
-    found = by_bib(competitors(skill))
-    problems: list[Problem] = []
-    wanted: dict[int, tuple[int, str]] = {}
-    first_row: dict[int, int] = {}
-    for row in rows:
-        competitor = found.get(row["contestant_no"])
-        seconds = _seconds(row["completion_seconds"])
-        if competitor is None:
-            problems.append(at_row(row.number, "contestant_no", msg(
-                "no approved contestant %(bib)s in %(skill)s", bib=row["contestant_no"] or "(empty)",
-                skill=skill.code)))
-        elif competitor.id in first_row:
-            problems.append(at_row(row.number, "contestant_no", msg(
-                "repeats row %(first)s: one time per contestant (or team)", first=first_row[competitor.id])))
-        if seconds is None:
-            problems.append(at_row(row.number, "completion_seconds", msg(
-                "must be a whole number of seconds from 0 to %(max)s", max=MAX_SECONDS)))
-        if competitor is not None and competitor.id not in first_row:
-            first_row[competitor.id] = row.number
-            if seconds is not None:
-                wanted[competitor.id] = (seconds, competitor.lead.contestant_no)
-    if problems:
-        raise InputRefused(problems)
+    wanted = read_per_competitor(
+        skill, rows, "completion_seconds", _seconds,
+        msg("must be a whole number of seconds from 0 to %(max)s", max=MAX_SECONDS),
+        lambda first: msg("repeats row %(first)s: one time per contestant (or team)", first=first))
     changed = _store(skill, wanted)
     if changed:
         rebuild(skill)
