@@ -6,6 +6,8 @@ from app.marking.models import (  # noqa: F401
     ComponentScore,
     CriterionReopening,
     CriterionSignoff,
+    Draw,
+    DrawEntry,
     Mark,
     MarkingTeamMember,
     Penalty,
@@ -14,6 +16,7 @@ from app.marking.models import (  # noqa: F401
     SchemeSection,
     SchemeSource,
     SchemeSubCriterion,
+    TabletWrite,
 )
 from app.people.models import MedalRecord, Person, SkillLevelRecord  # noqa: F401
 from app.results.models import Appeal, BibLookup, CompletionTime, SkillResults, Standing  # noqa: F401

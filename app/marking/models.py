@@ -243,3 +243,55 @@ class ComponentScore(db.Model):
     component: Mapped[str] = mapped_column(String(40))
     score: Mapped[Decimal] = mapped_column(Hundredths)
     recorded_at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
+
+
+class Draw(db.Model):
+    """A skill's recorded draw (抽签): who drew, when, and the seed that reproduces it from the
+    competitors' order, so the draw can be checked afterwards (:mod:`app.marking.draw`)."""
+
+    __tablename__ = "draws"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), unique=True)
+    seed: Mapped[str] = mapped_column(String(64))
+    drawn_by: Mapped[str] = mapped_column(String(120))
+    drawn_at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
+
+    entries: Mapped[list[DrawEntry]] = relationship(
+        back_populates="draw", order_by="DrawEntry.workstation", cascade="all, delete-orphan")
+
+
+class DrawEntry(db.Model):
+    """A competitor's workstation (工位) and secret number (加密号); judges see only the latter
+    when the event marks blind."""
+
+    __tablename__ = "draw_entries"
+    __table_args__ = (UniqueConstraint("draw_id", "workstation"), UniqueConstraint("draw_id", "secret_no"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draw_id: Mapped[int] = mapped_column(ForeignKey("draws.id", ondelete="CASCADE"), index=True)
+    competitor_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), unique=True)
+    workstation: Mapped[str] = mapped_column(String(20))
+    secret_no: Mapped[str] = mapped_column(String(20))
+
+    draw: Mapped[Draw] = relationship(back_populates="entries")
+    competitor: Mapped[Registration] = relationship()
+
+
+class TabletWrite(db.Model):
+    """The sync ledger: one row per tablet write that reached the server, keyed by the client-made
+    UUID. A replay finds its row and gets the stored outcome back; the unique key makes two racing
+    replays of one UUID store once (the loser answers ``replayed``)."""
+
+    __tablename__ = "tablet_writes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), index=True)
+    mark_id: Mapped[int] = mapped_column(ForeignKey("marks.id", ondelete="CASCADE"), index=True)
+    value: Mapped[Decimal] = mapped_column(Hundredths)
+    version: Mapped[int] = mapped_column(Integer)
+    device: Mapped[str | None] = mapped_column(String(120))
+    offline: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
