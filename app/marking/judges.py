@@ -57,18 +57,30 @@ class MarkingRights:
         member = self.panel.get(user_id)
         return member is not None and conflicted(member.unit, competitor, self.delegation_kind)
 
-    def refusal(self, user_id: int, username: str, criterion: SchemeCriterion,
-                competitor: Competitor) -> Message | None:
-        """Why this judge may not mark this competitor on this criterion, or ``None``."""
+    def obstacle(self, user_id: int, criterion: SchemeCriterion, competitor: Competitor) -> str | None:
+        """Why this judge may not mark this competitor on this criterion — ``"not_marking"``,
+        ``"conflict"`` or ``"not_on_team"`` — or ``None``; each path words it for its readers."""
         member = self.panel.get(user_id)
         if member is None or member.role not in MARKING_ROLES:
-            return msg("%(judge)s is not a marking member of the %(skill)s panel",
-                       judge=username, skill=self.skill.code)
+            return "not_marking"
         if conflicted(member.unit, competitor, self.delegation_kind):
-            return msg("%(judge)s (%(unit)s) may not mark contestant %(bib)s of the same unit or delegation",
-                       judge=username, unit=member.unit.code, bib=competitor.lead.contestant_no)
+            return "conflict"
         team = self.teams.get(criterion.id)
         if team and user_id not in team and not self._stands_in(member, team, competitor):
+            return "not_on_team"
+        return None
+
+    def refusal(self, user_id: int, username: str, criterion: SchemeCriterion,
+                competitor: Competitor) -> Message | None:
+        """The paper path's wording of :meth:`obstacle` (it names the judge's unit and the bib)."""
+        obstacle = self.obstacle(user_id, criterion, competitor)
+        if obstacle == "not_marking":
+            return msg("%(judge)s is not a marking member of the %(skill)s panel",
+                       judge=username, skill=self.skill.code)
+        if obstacle == "conflict":
+            return msg("%(judge)s (%(unit)s) may not mark contestant %(bib)s of the same unit or delegation",
+                       judge=username, unit=self.panel[user_id].unit.code, bib=competitor.lead.contestant_no)
+        if obstacle == "not_on_team":
             return msg("%(judge)s is not on the marking team of criterion %(criterion)s",
                        judge=username, criterion=criterion.code)
         return None
@@ -78,5 +90,4 @@ class MarkingRights:
 
     def eligible(self, criterion: SchemeCriterion, competitor: Competitor) -> set[int]:
         """The users whose scores count for this competitor on this criterion."""
-        return {user_id for user_id, member in self.panel.items()
-                if self.refusal(user_id, member.user.username, criterion, competitor) is None}
+        return {user_id for user_id in self.panel if self.obstacle(user_id, criterion, competitor) is None}

@@ -20,11 +20,22 @@ from app.extensions import db
 from app.marking.competitors import Competitor, by_bib, competitors
 from app.marking.judges import MarkingRights
 from app.marking.models import CriterionReopening, Mark, MarkSource, SchemeAspect, SchemeCriterion
-from app.marking.schemes import as_aspect
 from app.messages import Message, msg
-from scoring.marks import JUDGEMENT_SCORES, measurement_refusal, spread_breached
+from scoring.marks import JUDGEMENT_SCORES, Aspect, measurement_refusal, spread_breached
 
 SetKey = tuple[int, int]  # aspect, competitor
+
+
+@dataclass(frozen=True)
+class MarkTarget:
+    """The row a write goes to, as plain ids: valid across the tablet path's many transactions."""
+
+    skill_id: int
+    event_id: int
+    aspect_id: int
+    kind: str
+    competitor_id: int
+    judge_id: int | None
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,12 @@ class Proposed:
     @property
     def set_key(self) -> SetKey:
         return (self.aspect.id, self.competitor.id)
+
+    @property
+    def target(self) -> MarkTarget:
+        return MarkTarget(self.aspect.skill_id, self.competitor.lead.event_id,
+                          self.aspect.id, self.aspect.kind, self.competitor.id,
+                          self.judge.id if self.judge else None)
 
 
 class Marksheet:
@@ -86,7 +103,7 @@ class Marksheet:
         return self.rights.refusal(judge.id, judge.username, aspect.criterion, competitor)
 
     @staticmethod
-    def value_refusal(aspect: SchemeAspect, text: str) -> tuple[Decimal | None, Message | None]:
+    def value_refusal(aspect: Aspect, text: str) -> tuple[Decimal | None, Message | None]:
         """The value of a score cell, or why it is not allowed for this aspect."""
         try:
             value = Decimal(text)
@@ -94,12 +111,12 @@ class Marksheet:
             value = None
         if value is None or not value.is_finite():
             return None, msg("%(value)s is not a number", value=repr(text))
-        if aspect.kind == "J":
+        if aspect.is_judgement:
             if value != value.to_integral_value() or int(value) not in JUDGEMENT_SCORES:
                 return None, msg("%(aspect)s is a judgement aspect: a score is 0, 1, 2 or 3, not %(value)s",
-                                 aspect=aspect.code, value=text)
+                                 aspect=aspect.id, value=text)
             return Decimal(int(value)), None
-        finding = measurement_refusal(as_aspect(aspect), value)
+        finding = measurement_refusal(aspect, value)
         if finding is not None:
             return None, msg(finding.template, **finding.params)
         return value.quantize(Decimal("0.01")), None
@@ -117,33 +134,11 @@ class Marksheet:
     def store(self, proposed: Proposed, *, source: MarkSource, offline: bool = False, device: str | None = None,
               client_uuid: str | None = None) -> str:
         """Write one checked mark: ``"created"``, ``"changed"`` (audited) or ``"unchanged"``."""
-        existing = self.stored(proposed)
-        actor = audit.current_actor()
-        if existing is not None and existing.value == proposed.value:
-            return "unchanged"
-        if existing is not None:
-            before = self.describe(existing)
-            existing.value, existing.version = proposed.value, existing.version + 1
-            existing.source, existing.offline, existing.device = source, offline, device
-            existing.recorded_by, existing.recorded_at = actor, clock.now()
-            if proposed.aspect.kind == "M":
-                existing.judge_id = proposed.judge.id if proposed.judge else None
-            audit.record("mark.change", "mark", existing.id, event_id=self.event.id,
-                         before=before, after=self.describe(existing))
-            return "changed"
-        mark = Mark(skill_id=self.skill.id, aspect_id=proposed.aspect.id, competitor_id=proposed.competitor.id,
-                    kind=proposed.aspect.kind, judge_id=proposed.judge.id if proposed.judge else None,
-                    value=proposed.value, source=source, offline=offline, device=device,
-                    client_uuid=client_uuid, recorded_by=actor, recorded_at=clock.now())
-        db.session.add(mark)
-        self._remember(mark)
-        return "created"
-
-    def describe(self, mark: Mark) -> dict:
-        return {"aspect": mark.aspect.code, "contestant_no": mark.competitor.contestant_no,
-                "judge": mark.judge.username if mark.judge else None, "value": str(mark.value),
-                "version": mark.version, "source": mark.source.value, "offline": mark.offline,
-                "device": mark.device, "recorded_by": mark.recorded_by, "recorded_at": mark.recorded_at}
+        outcome, mark = write_mark(proposed.target, self.stored(proposed), proposed.value, source=source,
+                                   offline=offline, device=device, client_uuid=client_uuid)
+        if outcome == "created":
+            self._remember(mark)
+        return outcome
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -159,3 +154,42 @@ class Marksheet:
     def criteria(self) -> list[SchemeCriterion]:
         return db.session.scalars(select(SchemeCriterion).where(SchemeCriterion.skill_id == self.skill.id)
                                   .order_by(SchemeCriterion.position)).all()
+
+
+def write_mark(target: MarkTarget, existing: Mark | None, value: Decimal, *, source: MarkSource,
+               offline: bool = False, device: str | None = None,
+               client_uuid: str | None = None) -> tuple[str, Mark]:
+    """Store ``value`` at ``target`` over ``existing`` (the row as read in this transaction): the one
+    write of both the paper path and the tablets.
+
+    A change is flushed at once: the mapper's version counter makes the ``UPDATE`` conditional on
+    the version that was read, so a write that raced another raises ``StaleDataError`` instead of
+    overwriting it silently; then it is audited with before and after.
+    """
+    actor = audit.current_actor()
+    if existing is not None and existing.value == value:
+        return "unchanged", existing
+    if existing is not None:
+        before = describe(existing)
+        existing.value, existing.source, existing.offline, existing.device = value, source, offline, device
+        existing.recorded_by, existing.recorded_at = actor, clock.now()
+        existing.client_uuid = client_uuid
+        if target.kind == "M":
+            existing.judge_id = target.judge_id
+        db.session.flush()
+        audit.record("mark.change", "mark", existing.id, event_id=target.event_id,
+                     before=before, after=describe(existing))
+        return "changed", existing
+    mark = Mark(skill_id=target.skill_id, aspect_id=target.aspect_id, competitor_id=target.competitor_id,
+                kind=target.kind, judge_id=target.judge_id, value=value, source=source, offline=offline,
+                device=device, client_uuid=client_uuid, recorded_by=actor, recorded_at=clock.now())
+    db.session.add(mark)
+    return "created", mark
+
+
+def describe(mark: Mark) -> dict:
+    """A mark as the audit log keeps it."""
+    return {"aspect": mark.aspect.code, "contestant_no": mark.competitor.contestant_no,
+            "judge": mark.judge.username if mark.judge else None, "value": f"{mark.value:.2f}",
+            "version": mark.version, "source": mark.source.value, "offline": mark.offline,
+            "device": mark.device, "recorded_by": mark.recorded_by, "recorded_at": mark.recorded_at}

@@ -166,6 +166,10 @@ class Mark(db.Model):
     competitor: Mapped[Registration] = relationship()
     judge: Mapped[User | None] = relationship()
 
+    # Every UPDATE is conditional on the version read and raises it: no lost update between a
+    # tablet and the paper path, on either database.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+
 
 class CriterionSignoff(db.Model):
     """A judge's signature under a criterion's marks; cleared when the criterion is unlocked."""

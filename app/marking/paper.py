@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
 from app.auth.models import User
@@ -17,6 +19,7 @@ from app.events.models import Skill
 from app.extensions import db
 from app.marking.marksheet import Marksheet, Proposed
 from app.marking.models import MarkSource
+from app.marking.schemes import as_aspect
 from app.messages import msg
 from app.tabular import Row
 
@@ -60,11 +63,18 @@ def import_marks(skill: Skill, rows: list[Row], *, source: MarkSource = MarkSour
         raise InputRefused(problems)
     result = MarksImported()
     last_row_of_set: dict[tuple[int, int], tuple[int, Proposed]] = {}
-    for row, proposed in accepted:
-        outcome = sheet.store(proposed, source=source)
-        setattr(result, outcome, getattr(result, outcome) + 1)
-        if proposed.aspect.kind == "J":
-            last_row_of_set[proposed.set_key] = (row.number, proposed)
+    try:
+        for row, proposed in accepted:
+            outcome = sheet.store(proposed, source=source)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+            if proposed.aspect.kind == "J":
+                last_row_of_set[proposed.set_key] = (row.number, proposed)
+        db.session.flush()
+    except (StaleDataError, IntegrityError):
+        # A tablet wrote one of these marks after the file was checked: never overwrite it unseen.
+        raise InputRefused([Problem("file", msg(
+            "a mark in this file was written from a tablet while the file was imported; nothing was saved: "
+            "import the file again to see the marks as they stand"))]) from None
     for number, proposed in sorted(last_row_of_set.values(), key=lambda item: item[0]):
         scores = sheet.spread_of(proposed.aspect, proposed.competitor)
         if scores:
@@ -72,7 +82,6 @@ def import_marks(skill: Skill, rows: list[Row], *, source: MarkSource = MarkSour
                 "warning row %(row)s: %(aspect)s %(bib)s scores %(scores)s differ by %(spread)s", row=number,
                 aspect=proposed.aspect.code, bib=proposed.competitor.lead.contestant_no,
                 scores=",".join(str(s) for s in scores), spread=max(scores) - min(scores)))
-    db.session.flush()
     audit.record("marks.import", "skill", skill.id, event_id=skill.event_id,
                  after={"source": source.value, "created": result.created, "changed": result.changed,
                         "unchanged": result.unchanged, "flagged": len(result.warnings)})
@@ -110,7 +119,7 @@ def _check_row(sheet: Marksheet, users: dict[str, User], row: Row, problems: lis
         found.append(at_row(row.number, "judge", refusal))
     value = None
     if aspect is not None:
-        value, refusal = sheet.value_refusal(aspect, row["score"])
+        value, refusal = sheet.value_refusal(as_aspect(aspect), row["score"])
         if refusal is not None:
             found.append(at_row(row.number, "score", refusal))
     problems.extend(found)
