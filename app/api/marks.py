@@ -1,0 +1,87 @@
+"""The tablet's JSON API: a judge's desk for one skill, and the batch of marks from the outbox.
+
+``GET /api/v1/tablet/<event>/<skill>`` — the desk (:meth:`app.marking.tablet.JudgeDesk.view`).
+``POST /api/v1/marks/batch`` — ``{"device": "…", "marks": [item, …]}``, each item
+``{"uuid", "event", "skill", "aspect", "competitor", "value", "base_version", "offline",
+"supersedes"}``; the answer is ``{"results": [answer, …]}`` in the items' order
+(:mod:`app.marking.sync`). A body that is not such a batch is refused whole with 400 and
+``{"error": …}``; more than 1,000 items with 413.
+
+Each item is its own transaction, committed before the next is read: one refused or conflicting
+item never undoes another, and a batch holds no lock across items, so tablets cannot deadlock one
+another. An item that loses two races in a row ends the batch with 503 and the answers so far; the
+tablet sends the rest again.
+
+Who: experts only; a judge reaches only the skills whose panel they mark on (others answer 404
+for the desk and ``refused`` per item). Session and CSRF token last a competition day
+(:class:`app.config.Config`), so a tablet offline for hours can still send.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+
+from app.auth.models import Role
+from app.auth.permissions import allow
+from app.auth.scope import require
+from app.events.models import Skill
+from app.events.services import event_by_code
+from app.extensions import db
+from app.marking.judges import MARKING_ROLES
+from app.marking.sync import MAX_BATCH, SyncItem, apply_with_retry, parse_item, refused
+from app.marking.tablet import JudgeDesk
+from app.messages import msg
+
+bp = Blueprint("api_marks", __name__, url_prefix="/api/v1")
+
+
+def desk_for(event_code: str, skill_code: str) -> JudgeDesk | None:
+    """The current judge's desk, or ``None`` unless they mark on the skill's panel."""
+    event = event_by_code(event_code)
+    skill: Skill | None = event.skill(skill_code) if event else None
+    if skill is None:
+        return None
+    desk = JudgeDesk(skill, current_user)
+    return desk if desk.role in {r.value for r in MARKING_ROLES} else None
+
+
+@bp.route("/tablet/<code>/<skill_code>")
+@allow(Role.EXPERT)
+def desk(code: str, skill_code: str):
+    found = desk_for(code, skill_code)
+    require(found is not None)
+    response = jsonify(found.view())
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/marks/batch", methods=["POST"])
+@allow(Role.EXPERT)
+def batch():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("marks"), list):
+        return jsonify(error='expected a JSON object {"marks": [...]}'), 400
+    if len(body["marks"]) > MAX_BATCH:
+        return jsonify(error=f"at most {MAX_BATCH} marks in one batch"), 413
+    device = str(body.get("device") or "")[:120] or None
+    desks: dict[tuple[str, str], JudgeDesk | None] = {}
+    results = []
+    for raw in body["marks"]:
+        item = parse_item(raw)
+        if not isinstance(item, SyncItem):
+            results.append(refused(raw.get("uuid") if isinstance(raw, dict) else None, item))
+            continue
+        key = (item.event, item.skill)
+        if key not in desks:
+            desks[key] = desk_for(*key)
+            db.session.commit()  # reading the desk must not hold the write lock
+        found = desks[key]
+        if found is None:
+            results.append(refused(item.uuid, msg("you do not mark %(skill)s of %(event)s",
+                                                  skill=item.skill, event=item.event)))
+            continue
+        answer = apply_with_retry(found, item, device, db.session.commit, db.session.rollback)
+        if answer is None:
+            return jsonify(error="busy: send the remaining marks again", results=results), 503
+        results.append(answer)
+    return jsonify(results=results)
