@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from app.events.units_views import bp as units_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
+    from app.marking.pattern_views import bp as judge_patterns_bp
     from app.marking.scheme_views import bp as schemes_bp
     from app.marking.views import bp as marking_bp
     from app.results.appeal_views import bp as appeals_bp
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(results_qualification_bp)
     app.register_blueprint(appeals_bp)
+    app.register_blueprint(judge_patterns_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

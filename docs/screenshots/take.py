@@ -31,6 +31,7 @@ PAGES = [
     ("registration-form", "nanchang", "/registrations/DEMO-PROV/new"),
     ("scheme", "weld-chief", "/events/DEMO-PROV/skills/WELD-E/scheme"),
     ("marking", "weld-chief", "/events/DEMO-PROV/skills/WELD-E/marking"),
+    ("judge-patterns", "weld-chief", "/events/DEMO-PROV/skills/WELD-E/marking/judges"),
     ("results", "organizer", "/events/DEMO-PROV/skills/CNC-S/results"),
     ("medals", "organizer", "/events/DEMO-PROV/medals"),
     ("appeals", "organizer", "/events/DEMO-PROV/skills/CARE-E/appeals"),

@@ -1,0 +1,38 @@
+"""The judge-pattern page of a skill: per judge, the mean judgement score and how often the judge
+differs from the team by more than the rule (:mod:`scoring.judge_patterns` says exactly what that
+means), as a table and two small charts, for the whole skill or one criterion (``?criterion=A``).
+
+Who (checked here, on top of the role table): the skill's chief expert, who watches the judges,
+and the event's organizers (and admins). The other panel members — judges, reserves, supervisors —
+and everyone else get 404, which does not confirm the skill exists: judges are not to read how
+their colleagues mark. The page shows no contestant at all, so blind marking needs nothing more.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from app.auth.models import Role
+from app.auth.permissions import allow
+from app.auth.scope import can_organize, require
+from app.events.panels import is_chief
+from app.events.services import event_by_code
+from app.marking.pattern_chart import differs_chart, mean_chart
+from app.marking.patterns import judgement_criteria, skill_patterns
+
+bp = Blueprint("judge_patterns", __name__)
+
+
+@bp.route("/events/<code>/skills/<skill_code>/marking/judges")
+@allow(Role.ADMIN, Role.ORGANIZER, Role.EXPERT)
+def page(code: str, skill_code: str):
+    event = event_by_code(code)
+    skill = event.skill(skill_code) if event else None
+    require(skill is not None)
+    organizer = can_organize(current_user, event)
+    require(organizer or is_chief(current_user, skill))
+    criterion = request.args.get("criterion") or None
+    require(criterion is None or criterion in {c for c, _ in judgement_criteria(skill)})
+    found = skill_patterns(skill, criterion)
+    return render_template("marking/judges.html", event=event, skill=skill, organizer=organizer, found=found,
+                           means=mean_chart(found.rows, found.panel.mean), differs=differs_chart(found.rows))
