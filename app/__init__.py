@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from app.events.units_views import bp as units_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
+    from app.marking.draw_views import bp as draw_bp
     from app.marking.pattern_views import bp as judge_patterns_bp
     from app.marking.scheme_views import bp as schemes_bp
     from app.marking.views import bp as marking_bp
@@ -63,7 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from app.results.views import bp as results_bp
 
     for bp in (main_bp, auth_bp, units_bp, events_bp, registration_bp, panels_bp, qualification_bp,
-               schemes_bp, marking_bp, results_bp):
+               schemes_bp, marking_bp, draw_bp, results_bp):
         app.register_blueprint(bp)
     app.register_blueprint(results_qualification_bp)
     app.register_blueprint(appeals_bp)

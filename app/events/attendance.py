@@ -8,7 +8,8 @@ features rebuild what depends on it inside the same transaction.
 Choices where formats.md is silent: the file updates only the bibs it names (others keep their
 status); a bib must be an *approved* registration of that skill; status is a code or its Chinese
 word — 参赛 competed, 缺考 absent, 退赛 withdrawn, 取消成绩 disqualified; in team skills each
-member's bib is set on its own.
+member's bib is set on its own. The check-in page of a skill posts the same pairs
+(:func:`check_in`), refused as a whole on any problem as the file is.
 """
 from __future__ import annotations
 
@@ -78,6 +79,30 @@ def import_attendance(skill: Skill, rows: list[Row]) -> AttendanceImported:
         raise InputRefused(problems)
     changed = set_attendance_many(skill, list(wanted.values()))
     return AttendanceImported(len(rows), changed)
+
+
+def check_in(skill: Skill, statuses: dict[str, str]) -> int:
+    """The check-in page's form: bib → status for approved registrations of this skill. Any problem
+    (a bib that is not one of them, a status that is not one of the four) refuses the whole form,
+    each problem located at its bib; otherwise one audited batch, and the number changed."""
+    approved = {r.contestant_no: r for r in db.session.scalars(
+        select(Registration).where(Registration.skill_id == skill.id,
+                                   Registration.status == RegistrationStatus.APPROVED))}
+    problems: list[Problem] = []
+    wanted: list[tuple[Registration, Attendance]] = []
+    for bib, text in statuses.items():
+        registration, status = approved.get(bib), parse_status(text)
+        if registration is None:
+            problems.append(Problem(bib, msg("no approved contestant %(bib)s in %(skill)s",
+                                             bib=bib or "(empty)", skill=skill.code)))
+        if status is None:
+            problems.append(Problem(bib, msg("%(value)s is not one of %(choices)s", value=repr(text),
+                                             choices=", ".join(a.value for a in Attendance))))
+        if registration is not None and status is not None:
+            wanted.append((registration, status))
+    if problems:
+        raise InputRefused(problems)
+    return set_attendance_many(skill, wanted)
 
 
 def set_attendance_many(skill: Skill, changes: list[tuple[Registration, Attendance]]) -> int:
