@@ -13,6 +13,7 @@ for the marks as they stood — and needs a reason.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
@@ -60,8 +61,14 @@ class CriterionState:
         return f"criterion {self.criterion.code} not locked: " + "; ".join(parts)
 
 
-def criterion_states(sheet: Marksheet) -> list[CriterionState]:
-    """The state of every criterion of the skill, computed from the stored marks."""
+def lead_bib(competitor: Competitor) -> str:
+    return competitor.lead.contestant_no
+
+
+def criterion_states(sheet: Marksheet, label: Callable[[Competitor], str] = lead_bib) -> list[CriterionState]:
+    """The state of every criterion of the skill, computed from the stored marks. ``label`` names a
+    competitor in the missing, flagged and reduced lists (the marking page passes the secret number
+    under blind marking); the command line keeps the lead bib."""
     signed: dict[int, set[int]] = {}
     for criterion_id, user_id in db.session.execute(
             select(CriterionSignoff.criterion_id, CriterionSignoff.user_id)
@@ -72,18 +79,19 @@ def criterion_states(sheet: Marksheet) -> list[CriterionState]:
     for criterion in sheet.criteria():
         state = CriterionState(criterion, signed=signed.get(criterion.id, set()))
         for competitor in competed:
-            _check_competitor(sheet, criterion, competitor, state)
+            _check_competitor(sheet, criterion, competitor, state, label(competitor))
         states.append(state)
     return states
 
 
 def _check_competitor(sheet: Marksheet, criterion: SchemeCriterion, competitor: Competitor,
-                      state: CriterionState) -> None:
-    """Add one competitor's missing marks, open flags and reduced sets in ``criterion`` to ``state``."""
+                      state: CriterionState, name: str) -> None:
+    """Add one competitor's missing marks, open flags and reduced sets in ``criterion`` to ``state``;
+    ``name`` is what the lists call the competitor."""
     size = sheet.event.marking_team_size
     for sub in criterion.sub_criteria:
         for aspect in sub.aspects:
-            where = f"{aspect.code} {competitor.lead.contestant_no}"
+            where = f"{aspect.code} {name}"
             key = (aspect.id, competitor.id)
             if aspect.kind == "M":
                 mark = sheet.measured.get(key)
@@ -202,7 +210,7 @@ def reopening_state(sheet: Marksheet, reopening: CriterionReopening) -> Criterio
     competitor = next(c for c in sheet.competitors if c.id == reopening.competitor_id)
     state = CriterionState(reopening.criterion)
     if competitor.competed:  # disqualified since: nothing of theirs counts, so it closes as it is
-        _check_competitor(sheet, reopening.criterion, competitor, state)
+        _check_competitor(sheet, reopening.criterion, competitor, state, lead_bib(competitor))
     return state
 
 

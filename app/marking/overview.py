@@ -6,6 +6,7 @@ penalty) in one query, so the template lays out plain values and runs no queries
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from app.auth.models import User
 from app.events.models import PanelMember, Skill
 from app.extensions import db
 from app.marking.competitors import Competitor
-from app.marking.locking import CriterionState, criterion_states
+from app.marking.locking import CriterionState, criterion_states, lead_bib
 from app.marking.marksheet import Marksheet
 from app.marking.models import Penalty
 from app.marking.penalties import active_penalties
@@ -53,9 +54,10 @@ class Overview:
         return next((r for r in self.rows if r.criterion.code == code), None)
 
 
-def load_overview(skill: Skill) -> Overview:
+def load_overview(skill: Skill, label: Callable[[Competitor], str] = lead_bib) -> Overview:
+    """``label`` names competitors in the criterion states (secret numbers under blind marking)."""
     sheet = Marksheet(skill)
-    states = criterion_states(sheet)
+    states = criterion_states(sheet, label)
     penalties = active_penalties(skill)
     teams = sheet.rights.teams
     wanted = set().union(*(s.markers | s.signed | teams.get(s.criterion.id, set()) for s in states))

@@ -7,6 +7,11 @@ not confirm the skill exists. A judge who marked a criterion signs it off; locki
 penalties and marking teams are the skill's chief expert's alone; the chief and the organizers
 upload paper marks. Anyone else who can see the page and posts gets 403.
 
+Blind marking (the event's ``blind_marking``): panel members other than the chief expert see every
+competitor on this page by secret number (:mod:`app.marking.naming`) — criterion states, reopenings,
+penalties — and not the free-text reasons, which may name a contestant. Check-in and the draw are on
+their own pages (:mod:`app.marking.draw_views`), linked from here for the chief and the organizers.
+
 Every change is one transaction: the service writes and audits, the view commits, or rolls back
 and shows the refusal. Posts redirect back to the page (post/redirect/get); the upload is the one
 exception: it answers with the page itself, to list a refused file's problems or the spread
@@ -46,6 +51,7 @@ from app.marking.locking import (
 )
 from app.marking.marksheet import Marksheet
 from app.marking.models import CriterionReopening, Penalty, SchemeCriterion
+from app.marking.naming import OPEN, Naming
 from app.marking.overview import Overview, load_overview
 from app.marking.paper import MARK_COLUMNS, MarksImported, import_marks
 from app.marking.penalties import add_penalty, withdraw_penalty
@@ -78,6 +84,17 @@ class Viewer:
     @property
     def uploads(self) -> bool:
         return self.chief or self.organizer
+
+    @property
+    def desk(self) -> bool:
+        """Check-in and the draw (names, units, the secret numbers' key) are for these two alone."""
+        return self.chief or self.organizer
+
+    @property
+    def blind(self) -> bool:
+        """Under blind marking every panel member but the chief expert sees secret numbers only (the
+        organizers, who check contestants in, see bibs too)."""
+        return self.skill.event.blind_marking and not (self.chief or self.organizer)
 
 
 def _viewer(code: str, skill_code: str) -> Viewer:
@@ -140,14 +157,16 @@ def _commit(operation: Callable[[], object], done: str) -> None:
 
 
 def _render(viewer: Viewer, *, problems: list[Problem] | None = None, imported: MarksImported | None = None):
-    overview = load_overview(viewer.skill)
+    naming = Naming.blind_for(viewer.skill) if viewer.blind else OPEN
+    overview = load_overview(viewer.skill, naming.competitor)
     penalty_form = PenaltyForm(formdata=None)
-    penalty_form.bib.choices = _bib_choices(overview)
+    penalty_form.bib.choices = _bib_choices(overview) if viewer.chief else []  # the form is the chief's
     sheet = Marksheet(viewer.skill)
     reopenings = [(r, reopening_state(sheet, r)) for r in open_reopenings(viewer.skill.id)]
     return render_template("marking/page.html", viewer=viewer, skill=viewer.skill, event=viewer.skill.event,
                            overview=overview, penalty_form=penalty_form, upload_form=UploadForm(formdata=None),
-                           problems=problems or [], imported=imported, columns=MARK_COLUMNS, reopenings=reopenings)
+                           problems=problems or [], imported=imported, columns=MARK_COLUMNS,
+                           reopenings=reopenings, naming=naming)
 
 
 def _bib_choices(overview: Overview) -> list[tuple[str, str]]:
