@@ -1,15 +1,18 @@
-"""The demo's marking: a welding scheme for WELD-E, and paper marks that show every state.
+"""The demo's marking: a welding scheme for WELD-E, its draw, and paper marks that show every state.
 
 Criterion A is marked and locked, B is marked but one judgement set breaks the spread rule (an
 open flag), C and D are not marked yet. CNC-S and CARE-E have no scheme, so an organizer sees the
 upload page as a new skill shows it. Marks go through the paper path, so they obey every rule
-(conflicts of interest with the city delegations included).
+(conflicts of interest with the city delegations included). WELD-E is drawn before it is marked, with a
+fixed seed so every load deals the same workstations and secret numbers.
 """
 from __future__ import annotations
 
 import hashlib
 
+from app import audit
 from app.events.models import Event
+from app.marking.draw import make_draw
 from app.marking.locking import criterion_states, lock
 from app.marking.marksheet import Marksheet
 from app.marking.paper import MARK_COLUMNS, import_marks
@@ -71,6 +74,7 @@ CRITERIA = [
 JUDGE_ORDER = ["weld-j1", "weld-j4", "weld-j2", "weld-j3", "weld-r1"]  # first three without a conflict
 MARKED, LOCKED = ("A", "B"), "A"
 FLAGGED = ("B1.3", "WELD-E-03")
+DRAW_SEED = hashlib.sha256(b"DEMO-PROV/WELD-E").hexdigest()[:32]
 
 
 def welding_scheme() -> dict:
@@ -119,6 +123,8 @@ def _user_id(sheet: Marksheet, username: str) -> int:
 def load_demo_marking(event: Event) -> None:
     skill = event.skill("WELD-E")
     save_scheme(skill, SchemeFile(parse_scheme_json(welding_scheme()), "weld-e-scheme.json"), by_chief_expert=False)
+    with audit.acting_as("user:weld-chief"):  # the chief expert draws, as at a real contest
+        make_draw(skill, seed=DRAW_SEED)
     sheet = Marksheet(skill)
     import_marks(skill, _rows(sheet))
     sheet = Marksheet(skill)

@@ -1,7 +1,8 @@
 """Screenshots of the main pages at tablet (768 px) and phone (390 px) width, for the README.
 
 Run with ``make screenshots``: it serves the demo on a scratch SQLite database and writes
-``docs/screenshots/<name>-<width>.png``.
+``docs/screenshots/<name>-<width>.png``. Names given on the command line take only those shots
+(``python docs/screenshots/take.py draw sealed``).
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from tests.e2e.server import CHROMIUM_ARGS, DEMO_NOW, log_in, serve_demo  # noqa
 
 OUT = Path(__file__).resolve().parent
 WIDTHS = {"768": {"width": 768, "height": 1024}, "390": {"width": 390, "height": 844}}
-# (file name, account, path)
-PAGES = [
+# (file name, account, path[, widths]): every width unless named
+PAGES: list[tuple] = [
     ("dashboard", "organizer", "/"),
     ("event", "organizer", "/events/DEMO-PROV"),
     ("event-form", "organizer", "/events/DEMO-PROV/edit"),
@@ -31,6 +32,9 @@ PAGES = [
     ("registration-form", "nanchang", "/registrations/DEMO-PROV/new"),
     ("scheme", "weld-chief", "/events/DEMO-PROV/skills/WELD-E/scheme"),
     ("marking", "weld-chief", "/events/DEMO-PROV/skills/WELD-E/marking"),
+    ("check-in", "weld-chief", "/events/DEMO-PROV/skills/WELD-E/check-in"),
+    ("draw", "weld-chief", "/events/DEMO-PROV/skills/WELD-E/draw"),
+    ("sealed", "weld-chief", "/events/DEMO-PROV/skills/WELD-E/draw/sealed", ("768",)),
     ("judge-patterns", "weld-chief", "/events/DEMO-PROV/skills/WELD-E/marking/judges"),
     ("results", "organizer", "/events/DEMO-PROV/skills/CNC-S/results"),
     ("medals", "organizer", "/events/DEMO-PROV/medals"),
@@ -41,7 +45,7 @@ PAGES = [
 ]
 
 
-def main() -> None:
+def main(only: set[str]) -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as scratch, clock.frozen(DEMO_NOW):
@@ -52,7 +56,9 @@ def main() -> None:
                 context = browser.new_context(viewport=viewport, locale="zh-CN")
                 page = context.new_page()
                 account = None
-                for name, user, path in PAGES:
+                for name, user, path, *widths in PAGES:
+                    if (only and name not in only) or (widths and label not in widths[0]):
+                        continue
                     if user != account:
                         context.clear_cookies()
                         if user is not None:   # None: the public, not logged in
@@ -67,4 +73,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(set(sys.argv[1:]))

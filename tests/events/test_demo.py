@@ -12,6 +12,7 @@ from app.events.models import Attendance, PanelMember, Registration, Registratio
 from app.events.qualification import advance_from_feeder, feeder_entries
 from app.events.services import event_by_code
 from app.extensions import db
+from app.marking.draw import draw_of, reproduce
 from app.marking.locking import criterion_states
 from app.marking.marksheet import Marksheet
 from app.results.models import Publication
@@ -69,6 +70,16 @@ def test_demo_results_cnc_final_care_provisional_weld_still_marking(ctx):
     assert [(t.skill.code, t.results.publication) for t in feeder] == [("CNC-NC", Publication.FINAL)]
     advanced = advance_qualifiers(event, rule="top", top_n=2, skill_map={"CNC-NC": "CNC-S"}, skills=["CNC-NC"])
     assert len(advanced) == 2 and {r.skill.code for r in advanced} == {"CNC-S"}
+
+
+def test_demo_weld_is_drawn_by_its_chief_and_reproducible(ctx):
+    assert run("demo").exit_code == 0
+    weld = event_by_code("DEMO-PROV").skill("WELD-E")
+    draw = draw_of(weld)
+    assert draw.drawn_by == "user:weld-chief" and len(draw.entries) == 9
+    dealt = {d.bib: (d.workstation, d.secret_no) for d in reproduce(draw.seed, [
+        e.competitor.contestant_no for e in draw.entries])}
+    assert dealt == {e.competitor.contestant_no: (e.workstation, e.secret_no) for e in draw.entries}
 
 
 def test_demo_reloads_with_reset_after_qualification(ctx):
