@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.api.marks import bp as api_marks_bp
     from app.auth.views import bp as auth_bp
     from app.events.panels_views import bp as panels_bp
     from app.events.qualification_views import bp as qualification_bp
@@ -58,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from app.marking.draw_views import bp as draw_bp
     from app.marking.pattern_views import bp as judge_patterns_bp
     from app.marking.scheme_views import bp as schemes_bp
+    from app.marking.tablet_views import bp as tablet_bp
     from app.marking.views import bp as marking_bp
     from app.results.appeal_views import bp as appeals_bp
     from app.results.qualification_views import bp as results_qualification_bp
@@ -68,6 +70,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(results_qualification_bp)
     app.register_blueprint(appeals_bp)
+    app.register_blueprint(api_marks_bp)
+    app.register_blueprint(tablet_bp)
     app.register_blueprint(judge_patterns_bp)
 
 

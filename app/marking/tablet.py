@@ -78,11 +78,11 @@ class JudgeDesk:
         secret = secret_numbers(skill) if self.blind else {}
         competed = [c for c in sheet.competitors if c.competed]
         self.undrawn = sum(1 for c in competed if self.blind and c.id not in secret)
-        self.competitors: dict[str, DeskCompetitor] = {}
-        for competitor in competed:
-            key = secret.get(competitor.id) if self.blind else competitor.label
-            if key is not None:
-                self.competitors[key] = DeskCompetitor(competitor.id, key)
+        keyed = [(secret.get(c.id) if self.blind else c.label, c) for c in competed]
+        # Blind: in secret-number order, as bib order could hint at the units behind the numbers.
+        keyed = sorted(((k, c) for k, c in keyed if k is not None),
+                       key=lambda kc: (len(kc[0]), kc[0]) if self.blind else ("", ""))
+        self.competitors: dict[str, DeskCompetitor] = {k: DeskCompetitor(c.id, k) for k, c in keyed}
         self.obstacles: dict[tuple[int, int], str | None] = {
             (criterion.id, c.id): sheet.rights.obstacle(judge.id, criterion, c)
             for criterion in rows for c in competed}
