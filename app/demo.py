@@ -73,7 +73,7 @@ EVENT = {
     "registration": {"opens": "2026-11-01", "closes": "2026-12-05"}, "delegation_kind": "city",
     "feeder_event": FEEDER_EVENT,
     "awards": "cn_standard", "promotion_rules": "jiangxi-2022", "tie_breakers": ["criterion_weight"],
-    "appeals_hours": 2,
+    "appeals_hours": 2, "blind_marking": True,
     "skills": [
         {"code": "WELD-E", "name": "焊工（职工组）", "group": "employee",
          "occupation": {"code": "6-18-02-04", "name": "焊工"}, "team_size": 1, "quota_per_unit": 2,
