@@ -29,8 +29,14 @@ def _frozen_clock():
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    url, stop = serve_demo(tmp_path_factory.mktemp("e2e") / "e2e.db")
+def demo_database(tmp_path_factory):
+    """The served demo's SQLite file, for tests that check what reached the server."""
+    return tmp_path_factory.mktemp("e2e") / "e2e.db"
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_database):
+    url, stop = serve_demo(demo_database)
     yield url
     stop()
 

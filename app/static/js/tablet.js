@@ -9,7 +9,8 @@
   var cfg = JSON.parse(document.getElementById("tablet-config").textContent);
   var T = cfg.strings;
   var DB_NAME = "jingsai-tablet", OUTBOX = "outbox", DESKS = "desks", BATCH_SIZE = 100;
-  var database = null, desk = null, items = [], notices = [], syncing = false, lastSync = null, stale = false;
+  var database = null, desk = null, items = [], notices = [], syncing = false, again = false, lastSync = null;
+  var stale = false;
   var view = { criterion: null, competitor: null };
 
   // --- small helpers ------------------------------------------------------------------------
@@ -199,8 +200,10 @@
   }
 
   function sync() {
-    if (syncing || !database) return Promise.resolve();
+    if (!database) return Promise.resolve();
+    if (syncing) { again = true; return Promise.resolve(); }  // a mark made while sending goes next
     syncing = true;
+    again = false;
     setState(T.syncing);
     var sentAny = false;
     function next() {
@@ -224,7 +227,10 @@
     }).catch(function () { return null; }).then(function () {
       syncing = false;
       return readOutbox();
-    }).then(render);
+    }).then(function () {
+      render();
+      if (again && navigator.onLine) return sync();
+    });
   }
 
   // --- drawing the page -----------------------------------------------------------------------
