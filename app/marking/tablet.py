@@ -156,10 +156,12 @@ class JudgeDesk:
 
     def _marks_view(self, sheet: Marksheet) -> dict[str, dict]:
         """``"<aspect>|<key>"`` → value, version and, for a judgement set this judge scored that
-        breaks the spread rule, ``flagged``."""
+        breaks the spread rule, ``flagged``; only for competitors the judge may mark there."""
         found: dict[str, dict] = {}
         for competitor in self.competitors.values():
             for aspect in self.aspects.values():
+                if self.obstacles[(aspect.criterion_id, competitor.id)] is not None:
+                    continue  # not this judge's to mark: not theirs to see either
                 if aspect.kind == "M":
                     mark = sheet.measured.get((aspect.id, competitor.id))
                     flagged = False
