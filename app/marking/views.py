@@ -86,11 +86,6 @@ class Viewer:
         return self.chief or self.organizer
 
     @property
-    def desk(self) -> bool:
-        """Check-in and the draw (names, units, the secret numbers' key) are for these two alone."""
-        return self.chief or self.organizer
-
-    @property
     def blind(self) -> bool:
         """Under blind marking every panel member but the chief expert sees secret numbers only (the
         organizers, who check contestants in, see bibs too)."""
