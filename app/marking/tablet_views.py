@@ -1,6 +1,7 @@
 """The tablet page: a judge marks one skill, online or not.
 
-The page is a shell: its own JavaScript (``static/js/tablet.js``) loads the judge's desk from the
+The page is a shell: a service worker (``static/js/tablet-sw.js``) may cache it, so a tablet that
+reloads offline still opens it, and its own JavaScript (``static/js/tablet.js``) loads the judge's desk from the
 API, keeps every mark in an IndexedDB outbox and sends it until the server has answered
 (:mod:`app.api.marks`). The shell carries no contestant data, only the URLs, the CSRF token and
 the words the script shows, in the judge's language.
@@ -10,7 +11,7 @@ everyone else get 404, which does not confirm the skill exists.
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, current_app, render_template, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,7 +19,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.api.marks import desk_for
 from app.auth.models import Role
-from app.auth.permissions import allow
+from app.auth.permissions import allow, allow_public
 from app.auth.scope import require
 
 bp = Blueprint("tablet", __name__)
@@ -33,11 +34,22 @@ def page(code: str, skill_code: str):
         "desk_url": url_for("api_marks.desk", code=code, skill_code=skill_code),
         "batch_url": url_for("api_marks.batch"),
         "csrf_token": generate_csrf(),
+        "worker_url": url_for("tablet.worker"), "worker_scope": "/events/",
         "judge": current_user.username,
         "locale": "zh-CN" if str(get_locale()).startswith("zh") else "en",
         "strings": _strings(),
     }
     return render_template("tablet/page.html", desk=desk, config=config)
+
+
+@bp.route("/tablet-sw.js")
+@allow_public
+def worker():
+    """The service worker, served from the root so that it may control the ``/events/`` pages."""
+    response = send_from_directory(current_app.static_folder + "/js", "tablet-sw.js",
+                                   mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 def _strings() -> dict[str, str]:
@@ -63,4 +75,6 @@ def _strings() -> dict[str, str]:
         "loading": _("Loading…"), "load_failed": _("The marking data could not be loaded. Check the network."),
         "cached": _("Offline: showing the marking data as last loaded."),
         "bad_value": _("Enter one of the allowed values."),
+        "others": _("%(count)s mark(s) of another judge wait on this tablet: they are sent when that judge logs "
+                    "in here again."),
     }

@@ -115,3 +115,24 @@ def first_uuid(database, secret_no: str) -> str:
             "SELECT t.client_uuid FROM tablet_writes t JOIN marks m ON m.id = t.mark_id "
             "JOIN draw_entries d ON d.competitor_id = m.competitor_id WHERE d.secret_no = ? ORDER BY t.id LIMIT 1",
             (secret_no,)).fetchone()[0]
+
+
+def test_the_page_reloads_offline_from_its_service_worker_and_the_mark_made_then_arrives(judge, demo_database):
+    page = judge
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now the service worker controls the page and has cached its shell
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("#stale-notice")).to_be_visible()  # the desk as last loaded, from IndexedDB
+    page.locator("button[data-criterion=D]").click()
+    competitor = choose_competitor(page, 2)
+    mark_aspects(page, range(1))
+    expect(page.locator("#unsent-count")).to_have_text("1")
+    page.context.set_offline(False)
+    expect(page.locator("#unsent-count")).to_have_text("0", timeout=15000)
+    with sqlite3.connect(demo_database) as conn:
+        assert conn.execute(
+            "SELECT count(*) FROM marks m JOIN scheme_aspects a ON a.id = m.aspect_id JOIN draw_entries d "
+            "ON d.competitor_id = m.competitor_id WHERE d.secret_no = ? AND m.source = 'tablet' AND a.code LIKE 'D%'",
+            (competitor,)).fetchone()[0] == 1

@@ -9,7 +9,8 @@
   var cfg = JSON.parse(document.getElementById("tablet-config").textContent);
   var T = cfg.strings;
   var DB_NAME = "jingsai-tablet", OUTBOX = "outbox", DESKS = "desks", BATCH_SIZE = 100;
-  var database = null, desk = null, items = [], notices = [], syncing = false, again = false, lastSync = null;
+  var database = null, desk = null, items = [], others = 0, notices = [], syncing = false, again = false;
+  var lastSync = null;
   var stale = false;
   var view = { criterion: null, competitor: null };
 
@@ -41,6 +42,8 @@
   function $(id) { return document.getElementById(id); }
   function markKey(aspect, competitor) { return aspect + "|" + competitor; }
   function mine(item) { return desk && item.event === desk.event && item.skill === desk.skill; }
+  /* A shared tablet: only the logged-in judge's marks are shown and sent under their session. */
+  function judges(item) { return item.judge === cfg.judge; }
 
   // --- IndexedDB --------------------------------------------------------------------------------
 
@@ -69,7 +72,9 @@
 
   function readOutbox() {
     return store(OUTBOX, "readonly", function (s) { return s.getAll(); }).then(function (all) {
-      items = (all || []).sort(function (a, b) { return a.created - b.created; });
+      var sorted = (all || []).sort(function (a, b) { return a.created - b.created; });
+      items = sorted.filter(judges);
+      others = sorted.length - items.length;
     });
   }
 
@@ -137,9 +142,9 @@
         supersedes = supersedes.concat(item.supersedes || [], [item.uuid]);
       }
     });
-    var item = { uuid: uuid4(), event: desk.event, skill: desk.skill, aspect: aspectCode, competitor: competitor,
-                 value: String(value), base_version: base, supersedes: supersedes, offline: !navigator.onLine,
-                 created: Date.now(), state: "pending" };
+    var item = { uuid: uuid4(), judge: cfg.judge, event: desk.event, skill: desk.skill, aspect: aspectCode,
+                 competitor: competitor, value: String(value), base_version: base, supersedes: supersedes,
+                 offline: !navigator.onLine, created: Date.now(), state: "pending" };
     return dropItems(earlier.map(function (i) { return i.uuid; }))
       .then(function () { return putItems([item]); })
       .then(readOutbox)
@@ -259,7 +264,8 @@
       return '<div class="flash ' + (n.kind === "error" ? "flash-error" : "") + '">' + esc(n.text) +
         ' <button type="button" class="link" data-dismiss="' + index + '">' + esc(T.dismiss) + "</button></div>";
     });
-    if (stale) parts.unshift('<div class="flash">' + esc(T.cached) + "</div>");
+    if (stale) parts.unshift('<div class="flash" id="stale-notice">' + esc(T.cached) + "</div>");
+    if (others) parts.push('<div class="flash">' + esc(T.others.replace("%(count)s", others)) + "</div>");
     if (desk && desk.undrawn) parts.push('<div class="flash">' + esc(T.undrawn.replace("%(count)s", desk.undrawn)) + "</div>");
     var conflicts = items.filter(function (i) { return i.state === "conflict"; });
     if (conflicts.length) {
@@ -390,6 +396,9 @@
   }
 
   function start() {
+    if ("serviceWorker" in navigator && cfg.worker_url) {
+      navigator.serviceWorker.register(cfg.worker_url, { scope: cfg.worker_scope }).catch(function () { return null; });
+    }
     var root = $("tablet");
     root.addEventListener("click", onClick);
     root.addEventListener("submit", onSubmit);
