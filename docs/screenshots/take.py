@@ -18,6 +18,7 @@ from tests.e2e.server import CHROMIUM_ARGS, DEMO_NOW, log_in, serve_demo  # noqa
 
 OUT = Path(__file__).resolve().parent
 WIDTHS = {"768": {"width": 768, "height": 1024}, "390": {"width": 390, "height": 844}}
+TABLET = {"portrait": {"width": 768, "height": 1024}, "landscape": {"width": 1024, "height": 768}}
 # (file name, account, path[, widths]): every width unless named
 PAGES: list[tuple] = [
     ("dashboard", "organizer", "/"),
@@ -68,8 +69,32 @@ def main(only: set[str]) -> None:
                     page.screenshot(path=str(OUT / f"{name}-{label}.png"), full_page=True)
                     print(f"docs/screenshots/{name}-{label}.png")
                 context.close()
+            if not only or "tablet" in only:
+                tablet_shots(browser, base)
             browser.close()
         stop()
+
+
+def tablet_shots(browser, base: str) -> None:
+    """The judge's tablet page in both orientations: three aspects marked, one kept offline (unsent)."""
+    for orientation, viewport in TABLET.items():
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        page = context.new_page()
+        log_in(page, base, "weld-j1")
+        page.goto(base + "/events/DEMO-PROV/skills/WELD-E/tablet")
+        page.locator("button[data-criterion=C]").click()
+        page.locator("#competitors button.competitor").nth(1 if orientation == "portrait" else 2).click()
+        aspects = page.locator("#aspects article.aspect")
+        for n, choice in ((0, -1), (1, 2), (2, -1)):
+            aspects.nth(n).locator("button.choice").nth(choice).click()
+        page.locator("#aspects .badge-marked").nth(2).wait_for()
+        context.set_offline(True)
+        aspects.nth(3).locator("button.choice").last.click()
+        page.locator("#aspects .badge-unsent").wait_for()
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(OUT / f"tablet-{orientation}.png"))
+        print(f"docs/screenshots/tablet-{orientation}.png")
+        context.close()
 
 
 if __name__ == "__main__":
