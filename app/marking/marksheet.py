@@ -59,7 +59,9 @@ class Proposed:
 
 
 class Marksheet:
-    def __init__(self, skill: Skill):
+    def __init__(self, skill: Skill, *, with_marks: bool = True):
+        """``with_marks=False``: the scheme, competitors and rights only, for a caller that reads
+        each mark it writes itself (the tablet sync)."""
         self.skill = skill
         self.event = skill.event
         self.aspects: dict[str, SchemeAspect] = {a.code: a for a in db.session.scalars(
@@ -69,7 +71,7 @@ class Marksheet:
         self.rights = MarkingRights(skill)
         self.measured: dict[SetKey, Mark] = {}
         self.judged: dict[SetKey, dict[int, Mark]] = {}
-        for mark in db.session.scalars(select(Mark).where(Mark.skill_id == skill.id)):
+        for mark in db.session.scalars(select(Mark).where(Mark.skill_id == skill.id)) if with_marks else ():
             self._remember(mark)
         self.reopened: set[tuple[int, int]] = {(criterion_id, competitor_id) for criterion_id, competitor_id in
                                                db.session.execute(

@@ -60,8 +60,9 @@ class DeskCompetitor:
 
 
 class JudgeDesk:
-    def __init__(self, skill: Skill, judge: User):
-        sheet = Marksheet(skill)
+    def __init__(self, skill: Skill, judge: User, *, for_view: bool = True):
+        """``for_view=False``: what the sync checks need, without loading the skill's marks."""
+        sheet = Marksheet(skill, with_marks=for_view)
         event = skill.event
         self.skill_id, self.event_id, self.judge_id = skill.id, event.id, judge.id
         self.event_code, self.skill_code, self.skill_name = event.code, skill.code, skill.name
