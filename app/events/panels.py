@@ -28,11 +28,11 @@ from sqlalchemy import select
 
 from app import audit
 from app.auth.models import Role, User
-from app.auth.scope import can_organize
+from app.auth.scope import can_organize, require
 from app.auth.services import USERNAME_PATTERN, create_user, user_by_name
 from app.errors import DomainError, InputRefused, Problem, at_row
 from app.events.models import Event, PanelMember, PanelRole, Skill, Unit
-from app.events.services import unit_by_code
+from app.events.services import event_by_code, unit_by_code
 from app.extensions import db
 from app.messages import msg
 from app.tabular import Row
@@ -68,6 +68,18 @@ def member_of(skill: Skill, user: User) -> PanelMember | None:
 def is_chief(user: User, skill: Skill) -> bool:
     member = member_of(skill, user)
     return member is not None and member.role == PanelRole.CHIEF
+
+
+def skill_for_chief_or_organizer(user: User, code: str, skill_code: str) -> tuple[Skill, bool]:
+    """The skill, and whether ``user`` organizes its event; 404 (nothing confirmed) unless they
+    organize the event or chair the skill's panel: the check of every page that shows a skill's
+    contestants or judges to its chief expert and organizers only."""
+    event = event_by_code(code)
+    skill = event.skill(skill_code) if event else None
+    require(skill is not None)
+    organizer = can_organize(user, event)
+    require(organizer or is_chief(user, skill))
+    return skill, organizer
 
 
 def can_edit_panel(user: User, skill: Skill) -> bool:

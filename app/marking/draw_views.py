@@ -24,13 +24,11 @@ from wtforms import BooleanField
 from app.audit import AuditEntry
 from app.auth.models import Role, User
 from app.auth.permissions import allow
-from app.auth.scope import can_organize, require
 from app.errors import DomainError, InputRefused, Problem
 from app.events.attendance import check_in
 from app.events.models import RegistrationStatus, Skill
-from app.events.panels import is_chief
+from app.events.panels import skill_for_chief_or_organizer
 from app.events.registration import registrations_of
-from app.events.services import event_by_code
 from app.extensions import db
 from app.i18n import LABELS
 from app.marking.competitors import Competitor, competitors
@@ -87,12 +85,7 @@ class Desk:
 
 def _desk(code: str, skill_code: str) -> Desk:
     """404 unless the user organizes the event or is the skill's chief expert."""
-    event = event_by_code(code)
-    skill = event.skill(skill_code) if event else None
-    require(skill is not None)
-    organizer = can_organize(current_user, event)
-    require(organizer or is_chief(current_user, skill))
-    return Desk(skill, organizer)
+    return Desk(*skill_for_chief_or_organizer(current_user, code, skill_code))
 
 
 # --------------------------------------------------------------------------- check-in

@@ -14,9 +14,8 @@ from flask_login import current_user
 
 from app.auth.models import Role
 from app.auth.permissions import allow
-from app.auth.scope import can_organize, require
-from app.events.panels import is_chief
-from app.events.services import event_by_code
+from app.auth.scope import require
+from app.events.panels import skill_for_chief_or_organizer
 from app.marking.pattern_chart import differs_chart, mean_chart
 from app.marking.patterns import judgement_criteria, skill_patterns
 
@@ -26,11 +25,8 @@ bp = Blueprint("judge_patterns", __name__)
 @bp.route("/events/<code>/skills/<skill_code>/marking/judges")
 @allow(Role.ADMIN, Role.ORGANIZER, Role.EXPERT)
 def page(code: str, skill_code: str):
-    event = event_by_code(code)
-    skill = event.skill(skill_code) if event else None
-    require(skill is not None)
-    organizer = can_organize(current_user, event)
-    require(organizer or is_chief(current_user, skill))
+    skill, organizer = skill_for_chief_or_organizer(current_user, code, skill_code)
+    event = skill.event
     criterion = request.args.get("criterion") or None
     require(criterion is None or criterion in {c for c, _ in judgement_criteria(skill)})
     found = skill_patterns(skill, criterion)

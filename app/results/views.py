@@ -27,7 +27,7 @@ from app.auth.scope import can_organize, require
 from app.errors import DomainError, InputRefused
 from app.events.eligibility import delegation_of
 from app.events.models import Attendance, Event, Skill
-from app.events.panels import is_chief
+from app.events.panels import skill_for_chief_or_organizer
 from app.events.services import event_by_code
 from app.extensions import db
 from app.marking.models import SchemeCriterion
@@ -63,12 +63,7 @@ class Viewer:
 
 def _viewer(code: str, skill_code: str) -> Viewer:
     """404 unless the user organizes the event or is the skill's chief expert."""
-    event = event_by_code(code)
-    skill = event.skill(skill_code) if event else None
-    require(skill is not None)
-    organizer = can_organize(current_user, event)
-    require(organizer or is_chief(current_user, skill))
-    return Viewer(skill, organizer)
+    return Viewer(*skill_for_chief_or_organizer(current_user, code, skill_code))
 
 
 def _organized(code: str) -> Event:
