@@ -79,10 +79,10 @@ class JudgeDesk:
         secret = secret_numbers(skill) if self.blind else {}
         competed = [c for c in sheet.competitors if c.competed]
         self.undrawn = sum(1 for c in competed if self.blind and c.id not in secret)
-        keyed = [(secret.get(c.id) if self.blind else c.label, c) for c in competed]
-        # Blind: in secret-number order, as bib order could hint at the units behind the numbers.
-        keyed = sorted(((k, c) for k, c in keyed if k is not None),
-                       key=lambda kc: (len(kc[0]), kc[0]) if self.blind else ("", ""))
+        keyed = [(k, c) for k, c in ((secret.get(c.id) if self.blind else c.label, c) for c in competed)
+                 if k is not None]
+        if self.blind:  # in secret-number order: bib order could hint at the units behind the numbers
+            keyed.sort(key=lambda kc: (len(kc[0]), kc[0]))
         self.competitors: dict[str, DeskCompetitor] = {k: DeskCompetitor(c.id, k) for k, c in keyed}
         self.obstacles: dict[tuple[int, int], str | None] = {
             (criterion.id, c.id): sheet.rights.obstacle(judge.id, criterion, c)
