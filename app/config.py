@@ -45,6 +45,9 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     ONE_TIME_LINK_LIFETIME = timedelta(days=14)
+    # Submissions of the public self-registration form per client address per hour. Generous, as a
+    # school's students may all register from one address behind the campus gateway.
+    SELF_REGISTRATION_MAX_PER_HOUR = 20
     SQLITE_BUSY_TIMEOUT_MS = 15000
     TESTING = False
     DEBUG = False

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -209,6 +209,8 @@ class Registration(db.Model):
     rejection_reason: Mapped[str | None] = mapped_column(String(500))
     attendance: Mapped[Attendance] = mapped_column(enum_column(Attendance), default=Attendance.COMPETED)
     outside_window: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Entered by the contestant on the public form (app.events.self_registration), not by a unit.
+    self_registered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     feeder_registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))
     created_at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
 
@@ -217,6 +219,19 @@ class Registration(db.Model):
     person: Mapped[Person] = relationship()
     unit: Mapped[Unit] = relationship()
     feeder_registration: Mapped[Registration | None] = relationship(remote_side=[id])
+
+
+class SelfRegistrationTry(db.Model):
+    """One submission of the public self-registration form, counted per client address per hour in
+    the database (so every gunicorn worker sees the same count); refused submissions count too."""
+
+    __tablename__ = "self_registration_tries"
+    __table_args__ = (Index("ix_self_registration_tries_address_at", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
 
 
 class PanelRole(enum.StrEnum):

@@ -175,6 +175,7 @@ def _write(event: Event, source: Registration, c: Candidate, roster: Roster) -> 
     registration.status, registration.rejection_reason = RegistrationStatus.APPROVED, None
     registration.attendance = Attendance.COMPETED
     registration.outside_window = not event.registration_open_on(clock.today())
+    registration.self_registered = False  # the organizer advances it, whoever entered it before
     registration.feeder_registration = source
     db.session.flush()
     feeder = f"{source.event.code}/{source.skill.code}/{source.contestant_no}"

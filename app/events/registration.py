@@ -180,12 +180,15 @@ def register_rows(event: Event, rows: list[Row], *, actor_is_organizer: bool,
 
 
 def register_one(event: Event, values: dict[str, str], *, actor_is_organizer: bool,
-                 unit_scope: set[int] | None) -> Registration:
-    """The web form's path: the same checks as a file, problems located by field name."""
+                 unit_scope: set[int] | None, self_registered: bool = False) -> Registration:
+    """The web form's path: the same checks as a file, problems located by field name.
+
+    ``self_registered``: the contestant entered themselves (:mod:`app.events.self_registration`).
+    """
     row = Row(1, {column: (values.get(column) or "").strip() for column in CONTESTANT_COLUMNS})
     checked = _check(event, [row], actor_is_organizer, unit_scope)
     checked.refuse_if_any(lambda _, f: Problem(f.column, f.message))
-    return _save(event, checked, actor_is_organizer)[0]
+    return _save(event, checked, actor_is_organizer, self_registered)[0]
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -194,7 +197,8 @@ def registration_state(reg: Registration) -> dict[str, Any]:
     return {"contestant_no": reg.contestant_no, "skill": reg.skill.code, "unit": reg.unit.code,
             "person_id": reg.person.id, "group": reg.group, "current_level": reg.current_level,
             "current_level_cert_no": reg.current_level_cert_no, "team": reg.team, "status": reg.status,
-            "rejection_reason": reg.rejection_reason, "outside_window": reg.outside_window}
+            "rejection_reason": reg.rejection_reason, "outside_window": reg.outside_window,
+            "self_registered": reg.self_registered}
 
 
 def _person_for(c: Candidate, persons: dict[PersonKey, Person], created: list[Person]) -> Person:
@@ -216,7 +220,8 @@ def _person_for(c: Candidate, persons: dict[PersonKey, Person], created: list[Pe
     return person
 
 
-def _save(event: Event, checked: _Checked, actor_is_organizer: bool) -> list[Registration]:
+def _save(event: Event, checked: _Checked, actor_is_organizer: bool,
+          self_registered: bool = False) -> list[Registration]:
     outside = actor_is_organizer and not event.registration_open_on(clock.today())
     status = RegistrationStatus.APPROVED if actor_is_organizer else RegistrationStatus.SUBMITTED
     created_persons: list[Person] = []
@@ -234,6 +239,7 @@ def _save(event: Event, checked: _Checked, actor_is_organizer: bool) -> list[Reg
         reg.team = c.team or None
         reg.status, reg.rejection_reason = status, None
         reg.attendance, reg.outside_window = Attendance.COMPETED, outside
+        reg.self_registered = self_registered
         saved.append((reg, before))
     db.session.flush()
     for person in created_persons:
