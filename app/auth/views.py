@@ -7,10 +7,11 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from app import audit
+from app import audit, clock
 from app.auth.forms import LoginForm, SetPasswordForm
 from app.auth.permissions import allow_authenticated, allow_public
 from app.auth.services import AuthError, Throttled, authenticate, redeem_link
+from app.events.self_registration import open_events
 from app.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -34,7 +35,7 @@ def login():
         except Throttled:
             db.session.rollback()
             flash(_("Too many failed logins. Wait 15 minutes and try again."), "error")
-            return render_template("auth/login.html", form=form), 429
+            return render_template("auth/login.html", form=form, open_events=_self_registration()), 429
         db.session.commit()
         if user is not None:
             login_user(user)
@@ -42,7 +43,12 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong username or password."), "error")
         status = 401
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, open_events=_self_registration()), status
+
+
+def _self_registration():
+    """Where a contestant without an account lands: events taking self-registrations today."""
+    return open_events(clock.today())
 
 
 @bp.route("/logout", methods=["POST"])

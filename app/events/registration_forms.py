@@ -1,15 +1,27 @@
-"""Forms for registering one contestant and for reviewing registrations (shape only).
+"""Forms for registering one contestant (by a unit, or by the contestant on the public
+self-registration page) and for reviewing registrations (shape only).
 
 The contestant form's fields carry the file's column names, so the registration service's problems
 (located by column) land under the right field.
 """
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.events.models import Skill, Unit
 from app.i18n import LABELS
 from scoring.levels import LADDER, NAMES_ZH
+
+
+def unit_choices(units: Iterable[Unit]) -> list[tuple[str, str]]:
+    return [(u.code, f"{u.code} {u.name}") for u in units]
+
+
+def skill_choices(skills: Iterable[Skill]) -> list[tuple[str, str]]:
+    return [(s.code, f"{s.code} {s.name}") for s in skills]
 
 
 class ContestantForm(FlaskForm):
@@ -28,6 +40,14 @@ class ContestantForm(FlaskForm):
                                         validators=[Optional(), Length(max=64)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
     team = StringField(_l("Team label"), validators=[Optional(), Length(max=40)])
+
+
+class SelfRegistrationForm(ContestantForm):
+    """The unit form's fields, for an individual entering themselves: the bib is allocated, and
+    teams are registered by their unit (a field set to ``None`` is left out of a WTForms subclass)."""
+
+    contestant_no = None
+    team = None
 
 
 class ReviewForm(FlaskForm):

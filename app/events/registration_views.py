@@ -23,10 +23,24 @@ from app.auth.scope import can_organize, manageable_unit_ids, require
 from app.errors import DomainError, InputRefused, Problem
 from app.events.forms import UploadForm
 from app.events.models import Attendance, Event, RegistrationStatus, Unit
-from app.events.registration import (CONTESTANT_COLUMNS, approve, events_for_units, register_one,
-                                     register_rows, registrations_by_id, registrations_of, reject,
-                                     set_attendance)
-from app.events.registration_forms import AttendanceForm, ContestantForm, ReviewForm
+from app.events.registration import (
+    CONTESTANT_COLUMNS,
+    approve,
+    events_for_units,
+    register_one,
+    register_rows,
+    registrations_by_id,
+    registrations_of,
+    reject,
+    set_attendance,
+)
+from app.events.registration_forms import (
+    AttendanceForm,
+    ContestantForm,
+    ReviewForm,
+    skill_choices,
+    unit_choices,
+)
 from app.events.services import event_by_code
 from app.extensions import db
 from app.form_problems import attach_problems
@@ -93,7 +107,7 @@ def entries(code: str):
 
 def _unit_choices(acting: Acting) -> list[tuple[str, str]]:
     query = select(Unit) if acting.unit_ids is None else select(Unit).where(Unit.id.in_(acting.unit_ids))
-    return [(u.code, f"{u.code} {u.name}") for u in sorted(db.session.scalars(query), key=lambda u: u.code)]
+    return unit_choices(sorted(db.session.scalars(query), key=lambda u: u.code))
 
 
 @bp.route("/<code>/new", methods=["GET", "POST"])
@@ -103,7 +117,7 @@ def create(code: str):
     acting = _acting_for(event)
     form = ContestantForm()
     form.unit_code.choices = _unit_choices(acting)
-    form.skill_code.choices = [(s.code, f"{s.code} {s.name}") for s in event.skills]
+    form.skill_code.choices = skill_choices(event.skills)
     problems: list[Problem] = []
     if form.validate_on_submit():
         values = {column: getattr(form, column).data or "" for column in CONTESTANT_COLUMNS}

@@ -8,20 +8,30 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import clock
 from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import can_organize, manageable_unit_ids, require
 from app.errors import InputRefused, Problem
 from app.events.forms import EventForm, SkillForm, UploadForm
 from app.events.models import Event, Skill
-from app.events.services import event_by_code, event_document, import_event, save_event_document, skill_document
+from app.events.self_registration import allows as allows_self_registration
+from app.events.self_registration import not_open
+from app.events.services import (
+    event_by_code,
+    event_document,
+    import_event,
+    save_event_document,
+    skill_document,
+)
 from app.extensions import db
 from app.form_problems import attach_problems
 from app.i18n import label, tier_name
+from app.messages import translated
 from scoring.tiers import TIERS
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -47,7 +57,14 @@ def _organizes_one_of(codes: list[str]) -> bool:
 @allow(*ORGANIZERS)
 def detail(code: str):
     event = _organized_event(code)
-    return render_template("events/detail.html", event=event)
+    # For the organizer to share: the public form's link and why it is not open, if it is not.
+    self_registration = None
+    if allows_self_registration(event):
+        closed = not_open(event, clock.today())
+        self_registration = {"closed": translated(closed) if closed else None,
+                             "url": current_app.config["PUBLIC_BASE_URL"]
+                             + url_for("events.self_register", code=event.code)}
+    return render_template("events/detail.html", event=event, self_registration=self_registration)
 
 
 def _set_event_choices(form: EventForm) -> None:
@@ -203,3 +220,6 @@ def upload():
             return redirect(url_for("events.detail", code=event.code))
     return render_template("imports/upload.html", form=form, problems=problems, title=_("Import an event (JSON)"),
                            columns=None, template_url=None)
+
+
+from app.events import self_registration_views  # noqa: F401  (routes on ``bp``)
