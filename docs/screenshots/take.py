@@ -6,6 +6,7 @@ Run with ``make screenshots``: it serves the demo on a scratch SQLite database a
 """
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -44,58 +45,103 @@ PAGES: list[tuple] = [
     ("public-results", None, "/results/DEMO-PROV/CNC-S"),
     ("contestant-lookup", None, "/results/DEMO-PROV/me"),
 ]
+# Taken after the others, once an enterprise contest open to self-registration is added: the demo's
+# events are provincial and municipal, and the contest, added earlier, would show in other pages'
+# lists. The "-done" shot submits the form first (one person per width).
+SELF_REGISTRATION_PAGES: list[tuple] = [
+    ("self-registration", None, "/events/DEMO-ENT/self-register"),
+    ("self-registration-done", None, "/events/DEMO-ENT/self-register"),
+]
+ENTERPRISE_UNITS = [("DEMO-CO", "洪都机械集团（演示）", "enterprise", ""),
+                    ("DEMO-CO-W", "焊装车间", "other", "DEMO-CO"), ("DEMO-CO-M", "机加工车间", "other", "DEMO-CO"),
+                    ("DEMO-CO-Q", "质量部", "other", "DEMO-CO")]
+ENTERPRISE_EVENT = {
+    "code": "DEMO-ENT", "name": "2026年洪都机械岗位练兵技术比武（演示）", "tier": "enterprise", "year": 2026,
+    "organizers": ["DEMO-CO"], "starts_on": "2026-12-10", "ends_on": "2026-12-10",
+    "registration": {"opens": "2026-11-01", "closes": "2026-12-05"}, "self_registration": True,
+    "employees_of_organizers_only": True,
+    "skills": [
+        {"code": "WELD", "name": "焊工", "group": "employee", "quota_per_unit": 5, "min_age": 18,
+         "occupation": {"code": "6-18-02-04", "name": "焊工"}},
+        {"code": "MILL", "name": "铣工", "group": "employee", "quota_per_unit": 5, "min_age": 18,
+         "occupation": {"code": "6-18-01-02", "name": "铣工"}},
+    ],
+}
+
+
+def add_enterprise_contest(database: Path) -> None:
+    """Write the contest into the served database (the server sees it at its next request)."""
+    from app import create_app
+    from app.config import TestConfig
+    from app.events.services import import_units, save_event_document
+    from app.extensions import db
+    from app.tabular import Row
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{database}"
+
+    app = create_app(Config)
+    with app.app_context():
+        import_units([Row(i, dict(zip(["code", "name", "kind", "parent_code"], u)))
+                      for i, u in enumerate(ENTERPRISE_UNITS, 2)])
+        save_event_document(json.loads(json.dumps(ENTERPRISE_EVENT)))
+        db.session.commit()
+        db.engine.dispose()
+
+
+def submit_self_registration(page, n: int) -> None:
+    """Fill in the self-registration form as person ``n`` and submit it."""
+    from app.people.idcard import check_digit
+
+    body = f"36010219{90 + n}0412{31 + 2 * n:03d}"
+    page.select_option("select[name=unit_code]", "DEMO-CO-W")
+    page.select_option("select[name=skill_code]", "WELD")
+    page.fill("input[name=name]", ["刘海峰", "陈志远"][n])
+    page.fill("input[name=id_number]", body + check_digit(body))
+    page.fill("input[name=birth_date]", f"19{90 + n}-04-12")
+    page.select_option("select[name=gender]", "M")
+    page.select_option("select[name=current_level]", "level4")
+    page.fill("input[name=phone]", f"1397910{n:04d}")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.url.endswith("/self-register/done"), page.url
+
+
+def take(browser, base: str, pages: list[tuple], only: set[str]) -> None:
+    for n, (label, viewport) in enumerate(WIDTHS.items()):
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        page = context.new_page()
+        account = None
+        for name, user, path, *widths in pages:
+            if (only and name not in only) or (widths and label not in widths[0]):
+                continue
+            if user != account:
+                context.clear_cookies()
+                if user is not None:   # None: the public, not logged in
+                    log_in(page, base, user)
+                account = user
+            page.goto(base + path)
+            if name == "self-registration-done":
+                submit_self_registration(page, n)
+            page.screenshot(path=str(OUT / f"{name}-{label}.png"), full_page=True)
+            print(f"docs/screenshots/{name}-{label}.png")
+        context.close()
 
 
 def main(only: set[str]) -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as scratch, clock.frozen(DEMO_NOW):
-        base, stop = serve_demo(Path(scratch) / "shots.db")
+        database = Path(scratch) / "shots.db"
+        base, stop = serve_demo(database)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for label, viewport in WIDTHS.items():
-                context = browser.new_context(viewport=viewport, locale="zh-CN")
-                page = context.new_page()
-                account = None
-                for name, user, path, *widths in PAGES:
-                    if (only and name not in only) or (widths and label not in widths[0]):
-                        continue
-                    if user != account:
-                        context.clear_cookies()
-                        if user is not None:   # None: the public, not logged in
-                            log_in(page, base, user)
-                        account = user
-                    page.goto(base + path)
-                    page.screenshot(path=str(OUT / f"{name}-{label}.png"), full_page=True)
-                    print(f"docs/screenshots/{name}-{label}.png")
-                context.close()
-            if not only or "tablet" in only:
-                tablet_shots(browser, base)
+            take(browser, base, PAGES, only)
+            if not only or only & {name for name, *_ in SELF_REGISTRATION_PAGES}:
+                add_enterprise_contest(database)
+                take(browser, base, SELF_REGISTRATION_PAGES, only)
             browser.close()
         stop()
-
-
-def tablet_shots(browser, base: str) -> None:
-    """The judge's tablet page in both orientations: three aspects marked, one kept offline (unsent)."""
-    for orientation, viewport in TABLET.items():
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
-        page = context.new_page()
-        log_in(page, base, "weld-j1")
-        page.goto(base + "/events/DEMO-PROV/skills/WELD-E/tablet")
-        page.locator("button[data-criterion=C]").click()
-        page.locator("#competitors button.competitor").nth(1 if orientation == "portrait" else 2).click()
-        aspects = page.locator("#aspects article.aspect")
-        for n, choice in ((0, -1), (1, 2), (2, -1)):
-            aspects.nth(n).locator("button.choice").nth(choice).click()
-        page.locator("#aspects .badge-marked").nth(2).wait_for()
-        context.set_offline(True)
-        aspects.nth(3).locator("button.choice").last.click()
-        page.locator("#aspects .badge-unsent").wait_for()
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(OUT / f"tablet-{orientation}.png"))
-        print(f"docs/screenshots/tablet-{orientation}.png")
-        context.close()
-
 
 if __name__ == "__main__":
     main(set(sys.argv[1:]))
