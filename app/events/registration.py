@@ -201,7 +201,10 @@ def registration_state(reg: Registration) -> dict[str, Any]:
             "self_registered": reg.self_registered}
 
 
-def _person_for(c: Candidate, persons: dict[PersonKey, Person], created: list[Person]) -> Person:
+def _person_for(c: Candidate, persons: dict[PersonKey, Person], created: list[Person], *,
+                update: bool = True) -> Person:
+    """The candidate's person, created if new; ``update=False`` leaves a known person as recorded
+    (a public self-registration form must not change anyone's phone)."""
     person = persons.get(c.person_key)
     if person is None:
         person = Person(id_type=c.id_type, id_number=c.id_number, name=c.name, birth_date=c.birth_date,
@@ -209,6 +212,8 @@ def _person_for(c: Candidate, persons: dict[PersonKey, Person], created: list[Pe
         db.session.add(person)
         persons[c.person_key] = person
         created.append(person)
+        return person
+    if not update:
         return person
     before = audit.snapshot(person, ["birth_date", "gender", "phone"])
     person.birth_date = person.birth_date or c.birth_date
@@ -227,7 +232,7 @@ def _save(event: Event, checked: _Checked, actor_is_organizer: bool,
     created_persons: list[Person] = []
     saved: list[tuple[Registration, dict[str, Any] | None]] = []
     for c in checked.candidates:
-        person = _person_for(c, checked.roster.persons, created_persons)
+        person = _person_for(c, checked.roster.persons, created_persons, update=not self_registered)
         reg = checked.roster.reusable(c)
         before = registration_state(reg) if reg is not None else None
         if reg is None:

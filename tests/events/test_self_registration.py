@@ -358,3 +358,13 @@ def test_no_link_when_it_is_not_allowed_or_not_open(client, en, company):
     company.event.self_registration = False
     db.session.commit()
     assert URL not in client.get("/events/ENT1").get_data(as_text=True)
+
+
+def test_a_known_persons_record_is_not_changed_from_the_public_form(en, company):
+    cells = form()
+    db.session.add(Person(id_type="resident", id_number=cells["id_number"], name="王志强", phone="13800000000"))
+    db.session.commit()
+    assert en.post(URL, data=cells).status_code == 302
+    [registration] = saved()
+    assert registration.person.phone == "13800000000" and persons() == 1
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "person.update")) is None
