@@ -30,6 +30,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/")
+    # Certificate signing keys live in files, outside the database: a dump must not be enough to forge
+    # a certificate, and a rebuilt database must not orphan every printed QR code.
+    CERTIFICATE_KEYS_DIR = os.environ.get("CERTIFICATE_KEYS_DIR") or str(INSTANCE_DIR / "keys")
     # A judge loads a page at 07:00 and may submit it at 19:00: the CSRF token must outlive a
     # competition day, and so must the session.
     WTF_CSRF_TIME_LIMIT = 24 * 3600
