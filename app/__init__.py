@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.api.marks import bp as api_marks_bp
     from app.auth.views import bp as auth_bp
+    from app.certificates.keys_views import bp as certificate_keys_bp
     from app.events.panels_views import bp as panels_bp
     from app.events.qualification_views import bp as qualification_bp
     from app.events.registration_views import bp as registration_bp
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_marks_bp)
     app.register_blueprint(tablet_bp)
     app.register_blueprint(judge_patterns_bp)
+    app.register_blueprint(certificate_keys_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
