@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Integer, MetaData, event
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -46,6 +46,14 @@ class Hundredths(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else (Decimal(value) / 100).quantize(Decimal("0.01"))
+
+
+class BigHundredths(Hundredths):
+    """:class:`Hundredths` in a 64-bit integer, for money: a 32-bit column ends at ¥21,474,836.47,
+    below the amounts a grant rule may carry (up to ¥100,000,000.00, ``scoring.grants.core``)."""
+
+    impl = BigInteger
+    cache_ok = True
 
 
 class Moment(TypeDecorator):

@@ -2,6 +2,7 @@
 from app.audit import AuditEntry  # noqa: F401
 from app.auth.models import LoginAttempt, LoginLink, User  # noqa: F401
 from app.events.models import Event, EventOrganizer, PanelMember, Registration, Skill, Unit  # noqa: F401
+from app.grants.models import LedgerLine  # noqa: F401
 from app.marking.models import (  # noqa: F401
     ComponentScore,
     CriterionReopening,
@@ -18,5 +19,6 @@ from app.marking.models import (  # noqa: F401
     SchemeSubCriterion,
     TabletWrite,
 )
-from app.people.models import MedalRecord, Person, SkillLevelRecord  # noqa: F401
+from app.people.models import MedalRecord, Person, SkillLevelRecord, TitleRecord, TrainingRecord  # noqa: F401
 from app.results.models import Appeal, BibLookup, CompletionTime, SkillResults, Standing  # noqa: F401
+from app.rulesets import RuleSetVersion  # noqa: F401

@@ -38,6 +38,7 @@ from app.extensions import db
 from app.messages import Message, msg
 from app.people import idcard
 from app.people.models import Gender, IdType, Person
+from app.people.services import persons_by_key, record_created
 from app.tabular import Row
 from scoring.levels import parse_level
 
@@ -119,17 +120,6 @@ def _parse(row: Row, event: Event, units: dict[str, Unit], skills: dict[str, Ski
     return candidate, found
 
 
-def _persons(keys: set[PersonKey]) -> dict[PersonKey, Person]:
-    numbers = sorted({number for _, number in keys})
-    found: dict[PersonKey, Person] = {}
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start:start + 500]
-        for person in db.session.scalars(select(Person).where(Person.id_number.in_(chunk))):
-            if (person.id_type, person.id_number) in keys:
-                found[(person.id_type, person.id_number)] = person
-    return found
-
-
 @dataclass
 class _Checked:
     candidates: list[Candidate]
@@ -160,7 +150,7 @@ def _check(event: Event, rows: list[Row], actor_is_organizer: bool, unit_scope: 
         select(Registration).where(Registration.event_id == event.id)
         .options(selectinload(Registration.person), selectinload(Registration.skill))))
     keys = {c.person_key for c in candidates if c.person_key}
-    roster = Roster.of(event, existing, _persons(keys))
+    roster = Roster.of(event, existing, persons_by_key(keys))
     findings = sorted(findings + check(candidates, roster), key=lambda item: item[0])
     window = None if actor_is_organizer else window_open(event, clock.today())
     return _Checked(candidates, roster, findings, window)
@@ -247,9 +237,7 @@ def _save(event: Event, checked: _Checked, actor_is_organizer: bool,
         reg.self_registered = self_registered
         saved.append((reg, before))
     db.session.flush()
-    for person in created_persons:
-        audit.record("person.create", "person", person.id,
-                     after={"id_type": person.id_type, "id_number": person.masked_id, "name": person.name})
+    record_created(created_persons)
     note = "outside the registration window" if outside else None
     for reg, before in saved:
         action = "registration.create" if before is None else "registration.resubmit"

@@ -1,14 +1,20 @@
-"""Persons (one human across events, identified by ID type + number), their skill levels and the
-medals they won (which an event may bar from entering again)."""
+"""Persons (one human across events, identified by ID type + number), their skill levels, the
+medals they won (which an event may bar from entering again), and the titles and trainings
+recorded outside any contest (``import titles``, ``import training``), which grants pay on.
+
+Titles and trainings name units (the title holder's unit, the training body) by foreign key to
+``units`` without importing the events feature, which sits after people in the flow (design.md).
+"""
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import enum_column
+from app import clock
+from app.db import Moment, enum_column
 from app.extensions import db
 from app.people.idcard import mask
 
@@ -79,3 +85,44 @@ class MedalRecord(db.Model):
     year: Mapped[int] = mapped_column()
     skill_code: Mapped[str] = mapped_column(String(40))
     award: Mapped[str] = mapped_column(String(20))
+
+
+class TitleRecord(db.Model):
+    """An honour granted outside the system (formats.md "titles"), e.g. 全国技术能手 in 2025: one per
+    person, title and year (a title re-imported is the same record). ``unit_id`` is the holder's
+    unit, which places a grant paid on it inside a jurisdiction (``grants compute --unit``)."""
+
+    __tablename__ = "title_records"
+    __table_args__ = (UniqueConstraint("person_id", "title", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    title: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    imported_at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
+
+    person: Mapped[Person] = relationship()
+
+
+class TrainingRecord(db.Model):
+    """A training a person took at a training body (formats.md "training records"), for training
+    subsidies: one per person and start day (the trigger ``TRAINING/<id_number>/<start_date>``)."""
+
+    __tablename__ = "training_records"
+    __table_args__ = (UniqueConstraint("person_id", "start_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    training_body_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    occupation: Mapped[str] = mapped_column(String(100), default="")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)
+    certificate_date: Mapped[date | None] = mapped_column(Date, index=True)
+    employed_date: Mapped[date | None] = mapped_column(Date, index=True)
+    employed_in_province: Mapped[bool] = mapped_column(Boolean, default=False)
+    placed_by_body: Mapped[bool] = mapped_column(Boolean, default=False)
+    imported_at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
+
+    person: Mapped[Person] = relationship()
