@@ -245,8 +245,9 @@ def import_rule_set(data: bytes, filename: str) -> Imported:
         return Imported(None, kind, read.code, in_force[1], len(read.rules))
     number = (db.session.scalar(select(func.max(RuleSetVersion.version)).where(
         RuleSetVersion.kind == kind, RuleSetVersion.code == read.code)) or SHIPPED) + 1
-    row = RuleSetVersion(kind=kind, code=read.code, version=number, valid_from=read.valid_from, name=read.name,
-                         source=read.source, text=text, imported_at=clock.now(), imported_by=audit.current_actor())
+    row = RuleSetVersion(kind=kind, code=read.code, version=number, valid_from=read.valid_from,
+                         name=read.name, source=read.source, text=text, imported_at=clock.now(),
+                         imported_by=audit.current_actor())
     db.session.add(row)
     db.session.flush()
     audit.record("rule_set.import", "rule_set", f"{kind}/{read.code}", before=None if in_force is None else

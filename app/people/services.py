@@ -26,12 +26,14 @@ CHUNK = 500  # ID numbers per query: far below every database's parameter limit
 def _by_numbers(numbers: Iterable[str]) -> Iterable[Person]:
     ordered = sorted(set(numbers))
     for start in range(0, len(ordered), CHUNK):
-        yield from db.session.scalars(select(Person).where(Person.id_number.in_(ordered[start:start + CHUNK])))
+        chunk = ordered[start:start + CHUNK]
+        yield from db.session.scalars(select(Person).where(Person.id_number.in_(chunk)))
 
 
 def persons_by_key(keys: set[PersonKey]) -> dict[PersonKey, Person]:
     """The persons on record among ``keys`` (ID type and number)."""
-    return {(p.id_type, p.id_number): p for p in _by_numbers(n for _, n in keys) if (p.id_type, p.id_number) in keys}
+    found = _by_numbers(number for _, number in keys)
+    return {(p.id_type, p.id_number): p for p in found if (p.id_type, p.id_number) in keys}
 
 
 def persons_by_number(numbers: Iterable[str]) -> dict[str, list[Person]]:
