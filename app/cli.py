@@ -120,9 +120,10 @@ def register(app: Flask) -> None:
         cli_panels,  # noqa: F401  (import judges, import attendance)
         registration_cli,  # noqa: F401  (import contestants)
     )
+    from app.grants.cli import grants_group  # also import titles/training/rules
     from app.marking import cli  # noqa: F401  (import scheme/marks/component, export scheme)
     from app.results.cli import results_group  # also import timings
-    for group in (import_group, export_group, users_group, results_group):
+    for group in (import_group, export_group, users_group, results_group, grants_group):
         app.cli.add_command(group)
     for command in _extra_commands():
         app.cli.add_command(command)
