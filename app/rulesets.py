@@ -189,7 +189,7 @@ def _read_grants(text: str) -> grants.RuleSet:
     """A grant set, its matches resolved against the sets in force; refused, too, when it would
     break a match of another set in force (a new version of a matched set dropping the rule)."""
     in_force = {code: t for code, (t, _) in texts_in_force(GRANTS).items()}
-    catalogue = _load_grants(in_force)
+    catalogue = grant_rule_sets()
     try:
         read = grants.read_rule_set(text, catalogue=catalogue)
     except grants.GrantsError as error:
