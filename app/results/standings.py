@@ -233,7 +233,9 @@ class _Build:
             if value is not None:
                 rows[competitor.id].scale_exact, rows[competitor.id].scale = str(value.unrounded), value.shown
         self.results.standardized = bool(competed) and scaled[0] is not None
-        self.results.median = spread(raws).median if raws else None
+        # Shown to the fen like every mark (half up); the scale above used the exact median, which
+        # has a third decimal when the two middle totals are an odd number of fen apart.
+        self.results.median = round_mark(spread(raws).median) if raws else None
         self.results.scale_basis = spread(raws).basis if self.results.standardized else None
         ranked = rank([Contestant(c.id, rows[c.id].raw_total,
                                   {k: Decimal(v) for k, v in rows[c.id].criteria.items()},

@@ -129,3 +129,15 @@ def test_the_event_settings_signal_rebuilds_every_skill(make):
     event_settings_changed.send(world.event.id)
     found = lines(world.weld)
     assert [found[b].rank for b in ("W-01", "W-02", "W-03")] == [1, 1, 3]
+
+
+def test_a_median_between_two_totals_an_odd_number_of_fen_apart_is_kept_to_the_fen(make):
+    """Two competitors, 92.01 and 80.66: their median is 86.335, which a mark column cannot hold;
+    it is shown half up (86.34) while the scale is computed from the exact value."""
+    world = World(make)
+    set_attendance_many(world.weld, [(world.competitor("W-03").lead, Attendance.ABSENT)])
+    mark_and_lock(world.weld, {"W-01": "3", "W-02": "2"}, {"W-01": "80.05", "W-02": "90"})
+    db.session.commit()
+    found = lines(world.weld)
+    assert (found["W-01"].raw_total, found["W-02"].raw_total) == (D("92.01"), D("80.66"))
+    assert results_of(world.weld).median == D("86.34")
