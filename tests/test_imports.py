@@ -160,6 +160,11 @@ def test_event_file_with_three_errors_reports_all_three_and_saves_nothing(ctx, u
      "awards.bands[0].top_percent: must have at most 2 decimals"),
     ({"marking_team_size": 4}, "marking_team_size: must be an odd number"),
     ({"feeder_event": "NOPE"}, "feeder_event: unknown event NOPE"),
+    ({"promotion_rules": "atlantis-2030"}, "promotion_rules: unknown promotion rule set atlantis-2030"),
+    ({"tier": "municipal", "class": None, "promotion_rules": "tianjin-2024"},
+     "promotion_rules: promotion rule set tianjin-2024 has no rule for tier municipal without a class"),
+    ({"tier": "enterprise", "class": None},
+     "promotion_rules: promotion rule set jiangxi-2022 has no rule for tier enterprise"),
 ])
 def test_event_file_value_checks(ctx, units_file, tmp_path, change, message):
     run(ctx, "import", "units", str(units_file))
@@ -216,3 +221,30 @@ def test_web_upload_uses_the_same_parser(client, make, units_file, tmp_path):
                            content_type="multipart/form-data")
     assert response.status_code == 302
     assert count(Event) == 1
+
+
+def test_an_imported_promotion_rule_set_can_cover_a_tier_the_shipped_one_does_not(ctx, units_file, tmp_path):
+    """`import event` asks the rule set in force: a province that loads its own version for enterprise
+    contests can name it."""
+    run(ctx, "import", "units", str(units_file))
+    doc = copy.deepcopy(EVENT) | {"tier": "enterprise", "class": None, "promotion_rules": "jx-enterprise-2026"}
+    assert run(ctx, "import", "event", write_event(tmp_path, doc)).exit_code == 1
+    rules = tmp_path / "rules.toml"
+    rules.write_text('''kind = "promotion"
+code = "jx-enterprise-2026"
+name = "企业岗位练兵 以赛代评"
+source = "a test rule set"
+valid_from = 2026-01-01
+one_per_year = true
+
+[[rules]]
+id = "top3"
+source = "test: top 3 employees → 高级工"
+tiers = ["enterprise"]
+groups = ["employee"]
+ranks = [1, 3]
+target = "level3"
+''', encoding="utf-8")
+    assert run(ctx, "import", "rules", str(rules)).exit_code == 0
+    result = run(ctx, "import", "event", write_event(tmp_path, doc))
+    assert result.exit_code == 0, result.stderr

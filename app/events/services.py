@@ -18,8 +18,10 @@ from app.events.models import Event, EventOrganizer, Registration, Skill, Unit, 
 from app.extensions import db
 from app.json_reader import JsonReader, join, load_json
 from app.messages import msg
+from app.rulesets import PROMOTION, RuleSetUnknown, rule_set
 from app.signals import event_settings_changed
 from app.tabular import Row
+from scoring.promotion import coverage_problem
 
 UNIT_COLUMNS = ["code", "name", "kind", "parent_code"]
 EVENT_AUDIT_FIELDS = ["code", "name", "tier", "event_class", "effective_tier", "year", "starts_on", "ends_on",
@@ -205,6 +207,8 @@ def _resolve_references(spec: EventSpec, r: JsonReader) -> _References:
         issuer = units.get(spec.level_certificate_issuer)
         if issuer is None:
             r.fail("level_certificate_issuer", msg("unknown unit %(code)s", code=spec.level_certificate_issuer))
+    if spec.values.get("promotion_rules"):
+        _check_promotion_rules(spec.values, r)
     hosts: dict[str, Unit | None] = {}
     for skill in spec.skills:
         hosts[skill.values["code"]] = None
@@ -213,6 +217,20 @@ def _resolve_references(spec: EventSpec, r: JsonReader) -> _References:
                 r.fail(join(skill.path, "host_unit"), msg("unknown unit %(code)s", code=skill.host_unit))
             hosts[skill.values["code"]] = units.get(skill.host_unit)
     return _References(organizers, feeder, issuer, hosts)
+
+
+def _check_promotion_rules(values: dict[str, Any], r: JsonReader) -> None:
+    """The event's promotion rule set (以赛代评) must exist — shipped or imported — and have a rule
+    for the event's tier and class, or its winners could never be proposed for a level."""
+    try:
+        rules = rule_set(PROMOTION, values["promotion_rules"])
+    except RuleSetUnknown as unknown:
+        r.fail("promotion_rules", unknown.args[0])
+        return
+    if values.get("tier"):
+        finding = coverage_problem(rules, values["tier"], values.get("event_class"), values.get("effective_tier"))
+        if finding is not None:
+            r.fail(finding.where, msg(finding.template, **finding.params))
 
 
 def _rank(values: dict[str, Any]) -> int:
