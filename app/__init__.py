@@ -56,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from app.events.registration_views import bp as registration_bp
     from app.events.units_views import bp as units_bp
     from app.events.views import bp as events_bp
+    from app.grants.views import bp as grants_bp
     from app.main.views import bp as main_bp
     from app.marking.draw_views import bp as draw_bp
     from app.marking.pattern_views import bp as judge_patterns_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tablet_bp)
     app.register_blueprint(judge_patterns_bp)
     app.register_blueprint(certificate_keys_bp)
+    app.register_blueprint(grants_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -2,6 +2,7 @@
 from app.audit import AuditEntry  # noqa: F401
 from app.auth.models import LoginAttempt, LoginLink, User  # noqa: F401
 from app.events.models import Event, EventOrganizer, PanelMember, Registration, Skill, Unit  # noqa: F401
+from app.grants.budgets import GrantBudget  # noqa: F401
 from app.grants.models import LedgerLine  # noqa: F401
 from app.marking.models import (  # noqa: F401
     ComponentScore,
