@@ -122,8 +122,9 @@ def register(app: Flask) -> None:
     )
     from app.grants.cli import grants_group  # also import titles/training/rules
     from app.marking import cli  # noqa: F401  (import scheme/marks/component, export scheme)
+    from app.promotion.cli import promotion_group
     from app.results.cli import results_group  # also import timings
-    for group in (import_group, export_group, users_group, results_group, grants_group):
+    for group in (import_group, export_group, users_group, results_group, grants_group, promotion_group):
         app.cli.add_command(group)
     for command in _extra_commands():
         app.cli.add_command(command)

@@ -22,5 +22,6 @@ from app.marking.models import (  # noqa: F401
     TabletWrite,
 )
 from app.people.models import MedalRecord, Person, SkillLevelRecord, TitleRecord, TrainingRecord  # noqa: F401
+from app.promotion.models import PromotionProposal  # noqa: F401
 from app.results.models import Appeal, BibLookup, CompletionTime, SkillResults, Standing  # noqa: F401
 from app.rulesets import RuleSetVersion  # noqa: F401

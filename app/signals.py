@@ -16,3 +16,15 @@ result_amended = _signals.signal("result_amended")
 results_published = _signals.signal("results_published")
 components_changed = _signals.signal("components_changed")
 event_settings_changed = _signals.signal("event_settings_changed")
+
+promotion_approved = _signals.signal("promotion_approved")
+"""An organizer approved a promotion that grants a level: sent once per proposal, inside the approving
+transaction, with ``proposal_id`` and ``record_id`` (the new :class:`~app.people.models.SkillLevelRecord`).
+The certificates feature issues the ``level`` certificate here (and may set the record's
+``certificate_no``); promotion itself issues nothing."""
+
+promotion_revoked = _signals.signal("promotion_revoked")
+"""An approved promotion was revoked (its final result was amended): sent once per proposal, inside
+the amending transaction, with ``proposal_id``, ``person_id``, ``occupation``, ``level`` and
+``certificate_no`` of the level record that was deleted, so the certificates feature can revoke the
+``level`` certificate."""
