@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from app.marking.scheme_views import bp as schemes_bp
     from app.marking.tablet_views import bp as tablet_bp
     from app.marking.views import bp as marking_bp
+    from app.promotion.views import bp as promotion_bp
     from app.results.appeal_views import bp as appeals_bp
     from app.results.qualification_views import bp as results_qualification_bp
     from app.results.views import bp as results_bp
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(judge_patterns_bp)
     app.register_blueprint(certificate_keys_bp)
     app.register_blueprint(grants_bp)
+    app.register_blueprint(promotion_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -103,6 +105,8 @@ def register_template_helpers(app: Flask) -> None:
 
 def connect_signals(app: Flask) -> None:
     """Later features subscribe to earlier features' signals here (design.md)."""
+    from app.certificates import receivers as certificate_receivers
     from app.results import medallists, standings
     standings.connect()
     medallists.connect()
+    certificate_receivers.connect()
