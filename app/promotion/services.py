@@ -303,3 +303,74 @@ def reject(proposals: Sequence[PromotionProposal], reason: str, by: str | None =
         audit.record("promotion.reject", "promotion_proposal", proposal.id, event_id=proposal.event_id,
                      before=before, after=audit.snapshot(proposal, FIELDS), note=reason[:500])
     db.session.flush()
+
+
+# --- an amended final result -------------------------------------------------------------------------
+
+def revoke(proposal: PromotionProposal, reason: str) -> None:
+    """Undo an approval: delete its level record (the audit entry keeps it), send
+    ``promotion_revoked`` and put the proposal back to ``proposed``."""
+    from app.signals import promotion_revoked
+
+    before = audit.snapshot(proposal, FIELDS)
+    record = proposal.level_record
+    gone = None if record is None else {"occupation": record.occupation_code, "level": record.level,
+                                        "certificate_no": record.certificate_no, "source": record.source,
+                                        "obtained_on": record.obtained_on}
+    proposal.level_record_id = None
+    if record is not None:
+        db.session.delete(record)
+    proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.PROPOSED, None, None
+    proposal.decision_reason = None
+    proposal.revoked_at, proposal.revoked_reason = clock.now(), reason[:500]
+    db.session.flush()
+    audit.record("promotion.revoke", "promotion_proposal", proposal.id, event_id=proposal.event_id,
+                 before={**before, "level_record": gone}, after=audit.snapshot(proposal, FIELDS), note=reason[:500])
+    held = gone or {}
+    promotion_revoked.send(proposal.event_id, proposal_id=proposal.id, person_id=proposal.person_id,
+                           occupation=held.get("occupation"), level=held.get("level"),
+                           certificate_no=held.get("certificate_no"))
+
+
+def on_result_amended(event_id: int, skill_id: int, competitor_ids: Sequence[int] = (), **_: object) -> int:
+    """Revoke the skill's approved promotions the amendment affects and recompute its pending
+    proposals (see the module docstring); returns how many were revoked. Nothing happens for an
+    event that never had proposals."""
+    skill = db.session.get(Skill, skill_id)
+    if skill is None:
+        return 0
+    event = skill.event
+    existing = _existing(event)
+    if not existing:
+        return 0
+    results = results_of(skill)
+    computable = results is not None and results.final and results.complete and bool(event.promotion_rules)
+    try:
+        rules = rules_of(event) if computable else None
+    except DomainError:                    # the rule set vanished: revoke by changed lines, compute nothing
+        rules = None
+    fresh = _outcomes(event, skill, rules) if rules is not None else {}
+    registrations = _approved(skill)
+    leads = _leads(skill, registrations)
+    changed = set(competitor_ids)
+    revoked = 0
+    for proposal in [p for p in existing.values() if p.skill_id == skill.id]:
+        if proposal.status != ProposalStatus.APPROVED:
+            continue
+        outcome = fresh.get(proposal.registration_id)
+        if rules is not None:
+            affected = outcome is None or (outcome.proposed, outcome.rule) != (proposal.proposed_level, proposal.rule)
+        else:
+            affected = leads.get(proposal.registration_id, proposal.registration_id) in changed
+        if affected:
+            revoke(proposal, f"result amended: {skill.code}")
+            revoked += 1
+    if rules is not None:
+        _compute_skill(event, skill, rules, existing)
+        db.session.flush()
+    return revoked
+
+
+def connect() -> None:
+    from app.signals import result_amended
+    result_amended.connect(on_result_amended)
