@@ -44,7 +44,8 @@ class GrantBudget(db.Model):
 
 
 def budget(policy: str, year: int) -> GrantBudget | None:
-    return db.session.scalar(select(GrantBudget).where(GrantBudget.policy == policy, GrantBudget.year == year))
+    query = select(GrantBudget).where(GrantBudget.policy == policy, GrantBudget.year == year)
+    return db.session.scalar(query)
 
 
 def set_budget(policy: str, year: int, amount: Any) -> GrantBudget:

@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app import clock
@@ -101,6 +102,17 @@ def payee_shown(payee: str) -> str:
     return PERSON + mask(payee.removeprefix(PERSON)) if payee.startswith(PERSON) else payee
 
 
+def breakable(code: str) -> Markup:
+    """A rule id that may wrap after its underscores (``provincial_class1_organizing``) on a narrow
+    screen, instead of widening the table or breaking mid-word."""
+    return Markup(escape(code).replace("_", Markup("_<wbr>")))
+
+
+@bp.app_template_filter("breakable")
+def _breakable(code: str) -> Markup:
+    return breakable(code)
+
+
 # --- reading the request --------------------------------------------------------------------------
 
 def _policy(policy: str) -> grants.RuleSet:
@@ -153,7 +165,8 @@ def _filters(*, with_status: bool = True) -> tuple[Filters, list[str]]:
         try:
             status = LineStatus(raw_status)
         except ValueError:
-            notes.append(_("Unknown status %(status)s; showing every status.", status=raw_status[:CODE_LENGTH]))
+            notes.append(_("Unknown status %(status)s; showing every status.",
+                           status=raw_status[:CODE_LENGTH]))
     unit = _text("unit") or _own_unit_code()
     return Filters(year, _text("event"), unit, status), notes
 
@@ -303,13 +316,16 @@ def policy_page(policy: str):
     filters, notes = _filters()
     lines, shown, problem = _shown(policy, filters)
     found: Totals = totals(shown)
-    budget_form = BudgetForm(formdata=None, year=filters.year or clock.today().year)
+    overview = _overview(policy, filters, lines)
+    budget_form = BudgetForm(formdata=None, year=filters.year or clock.today().year,
+                             amount=f"{overview.budget.amount:.2f}" if overview.budget else "")
     return render_template("grants/policy.html", rule_set=rule_set, policy=policy, filters=filters,
                            notes=notes, problem=problem, lines=shown, all_count=len(lines), totals=found,
-                           overview=_overview(policy, filters, lines), choices=_choices(policy),
+                           overview=overview, choices=_choices(policy),
                            statuses=list(LineStatus), compute_form=ComputeForm(formdata=None),
                            budget_form=budget_form, status_labels=STATUS_LABELS,
-                           payee_shown=payee_shown, amount_form=AmountForm(formdata=None), approve_form=ApproveForm(formdata=None))
+                           payee_shown=payee_shown, amount_form=AmountForm(formdata=None),
+                           approve_form=ApproveForm(formdata=None))
 
 
 @bp.route("/<policy>/compute", methods=["POST"])
@@ -392,8 +408,9 @@ def export(policy: str, fmt: str):
     _lines, shown, problem = _shown(policy, filters)
     if problem:
         abort(404)
-    name = "-".join(str(part) for part in ("grants", policy, filters.year or "all", filters.event, filters.unit,
-                                              filters.status and filters.status.value) if part)
+    parts = ("grants", policy, filters.year or "all", filters.event, filters.unit,
+             filters.status and filters.status.value)
+    name = "-".join(str(part) for part in parts if part)
     return Response(export_bytes(shown, fmt, title=policy[:31]), mimetype=FORMATS[fmt],
                     headers={"Content-Disposition": f"attachment; filename={name}.{fmt}"})
 

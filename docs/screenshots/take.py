@@ -52,6 +52,13 @@ SELF_REGISTRATION_PAGES: list[tuple] = [
     ("self-registration", None, "/events/DEMO-ENT/self-register"),
     ("self-registration-done", None, "/events/DEMO-ENT/self-register"),
 ]
+# Taken once the organizer computed the Jiangxi rule set for the demo's year (JX-JT organizes
+# DEMO-PROV: one line per skill), approved two lines and set a budget (:func:`prepare_grants`).
+# The unit view shows JX-JT's lines, as the organizer (who manages the JX tree) sees them.
+GRANTS_PAGES: list[tuple] = [
+    ("grants", "organizer", "/grants/jiangxi-2019?year=2026&unit=JX"),
+    ("grants-owed", "organizer", "/grants/owed?unit=JX-JT&year=2026", ("390",)),
+]
 ENTERPRISE_UNITS = [("DEMO-CO", "洪都机械集团（演示）", "enterprise", ""),
                     ("DEMO-CO-W", "焊装车间", "other", "DEMO-CO"), ("DEMO-CO-M", "机加工车间", "other", "DEMO-CO"),
                     ("DEMO-CO-Q", "质量部", "other", "DEMO-CO")]
@@ -107,6 +114,24 @@ def submit_self_registration(page, n: int) -> None:
     assert page.url.endswith("/self-register/done"), page.url
 
 
+def prepare_grants(browser, base: str) -> None:
+    """Compute jiangxi-2019 for 2026 as the organizer, approve the first two lines, set a budget."""
+    context = browser.new_context(viewport=WIDTHS["768"], locale="zh-CN")
+    page = context.new_page()
+    log_in(page, base, "organizer")
+    page.goto(base + GRANTS_PAGES[0][2])
+    with page.expect_navigation():
+        page.click("form[action*='/compute'] button")
+    for box in page.locator("input[name=lines]").all()[:2]:
+        box.check()
+    with page.expect_navigation():
+        page.click("#approve button")
+    page.fill("form[action*='/budget'] input[name=amount]", "1500000")
+    with page.expect_navigation():
+        page.click("form[action*='/budget'] button")
+    context.close()
+
+
 def take(browser, base: str, pages: list[tuple], only: set[str]) -> None:
     for n, (label, viewport) in enumerate(WIDTHS.items()):
         context = browser.new_context(viewport=viewport, locale="zh-CN")
@@ -137,6 +162,9 @@ def main(only: set[str]) -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             take(browser, base, PAGES, only)
+            if not only or only & {name for name, *_ in GRANTS_PAGES}:
+                prepare_grants(browser, base)
+                take(browser, base, GRANTS_PAGES, only)
             if not only or only & {name for name, *_ in SELF_REGISTRATION_PAGES}:
                 add_enterprise_contest(database)
                 take(browser, base, SELF_REGISTRATION_PAGES, only)
