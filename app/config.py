@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import ClassVar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -24,6 +25,10 @@ def _database_url() -> str:
     return url
 
 
+def _first_existing(*paths: str) -> str:
+    return next((p for p in paths if Path(p).is_file()), paths[0])
+
+
 class Config:
     ENV_NAME = "production"
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
@@ -33,6 +38,16 @@ class Config:
     # Certificate signing keys live in files, outside the database: a dump must not be enough to forge
     # a certificate, and a rebuilt database must not orphan every printed QR code.
     CERTIFICATE_KEYS_DIR = os.environ.get("CERTIFICATE_KEYS_DIR") or str(INSTANCE_DIR / "keys")
+    # The CJK font embedded (as a subset) in certificate PDFs: TrueType outlines, which reportlab can
+    # embed (Debian fonts-wqy-zenhei). Noto CJK's .ttc holds PostScript (CFF) outlines: named as a
+    # fallback so the error message says why it cannot be used.
+    CJK_FONT_PATH = os.environ.get("CJK_FONT_PATH") or _first_existing(
+        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    # Per-issuer certificate number templates, {unit code: {kind: template}}; certificates.md defaults
+    # otherwise (app.certificates.issuing).
+    CERTIFICATE_NUMBER_TEMPLATES: ClassVar[dict[str, dict[str, str]]] = {}
+    # Verification page look-ups per client address per minute (app.certificates.verification).
+    VERIFY_MAX_PER_MINUTE = 30
     # A judge loads a page at 07:00 and may submit it at 19:00: the CSRF token must outlive a
     # competition day, and so must the session.
     WTF_CSRF_TIME_LIMIT = 24 * 3600
