@@ -157,8 +157,9 @@ def _may_see(person: Person) -> bool:
         return True
     if current_user.role == Role.CONTESTANT:
         return current_user.person_id == person.id
-    events = db.session.scalars(select(Event).join(Registration, Registration.event_id == Event.id)
-                                .where(Registration.person_id == person.id).distinct())
+    # ids first: DISTINCT over whole event rows fails on PostgreSQL (no equality for json columns)
+    ids = select(Registration.event_id).where(Registration.person_id == person.id)
+    events = db.session.scalars(select(Event).where(Event.id.in_(ids)))
     return any(can_organize(current_user, event) for event in events)
 
 
