@@ -48,6 +48,8 @@ class Config:
     CERTIFICATE_NUMBER_TEMPLATES: ClassVar[dict[str, dict[str, str]]] = {}
     # Verification page look-ups per client address per minute (app.certificates.verification).
     VERIFY_MAX_PER_MINUTE = 30
+    # Bulk certificate jobs write their PDFs and zip here (app.certificates.bulk).
+    CERTIFICATE_JOBS_DIR = os.environ.get("CERTIFICATE_JOBS_DIR") or str(INSTANCE_DIR / "certificates")
     # A judge loads a page at 07:00 and may submit it at 19:00: the CSRF token must outlive a
     # competition day, and so must the session.
     WTF_CSRF_TIME_LIMIT = 24 * 3600
@@ -88,6 +90,7 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     SERVER_NAME = "localhost"
+    CERTIFICATE_JOBS_INLINE = True  # bulk certificate jobs run in the request, not a thread
 
 
 CONFIGS = {"production": Config, "development": DevConfig, "test": TestConfig}

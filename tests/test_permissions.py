@@ -18,7 +18,7 @@ from tests.conftest import login
 SAMPLE_ARGS = {
     "code": "EV1", "skill_code": "SK1", "token": "not-a-token", "filename": "css/app.css",
     "criterion": "A", "penalty_id": 1, "appeal_id": 1, "reopening_id": 1, "fmt": "csv",
-    "policy": "jiangxi-2019", "line_id": 1, "person_id": 1,
+    "policy": "jiangxi-2019", "line_id": 1, "person_id": 1, "certificate_id": 1, "job_id": 1,
 }
 # Where an endpoint's ``code`` is not an event code.
 ENDPOINT_ARGS = {

@@ -1,0 +1,113 @@
+"""Bulk certificate jobs: an event's or a skill's certificates rendered into a directory and a zip.
+
+A job is a stored row (:class:`CertificateJob`: state, done/total, error) so progress survives the
+request that started it and any page can poll it. The numbers are allocated when the job is
+created, in that request's one short transaction (:func:`create_job`, which issues like
+``certificates issue``); rendering runs afterwards, outside it (:func:`run_job`), committing only
+the progress counter every :data:`PROGRESS_EVERY` certificates. Each PDF is written aside and
+renamed into place, so running a failed or interrupted job again resumes: the files present are
+skipped. The output is ``CERTIFICATE_JOBS_DIR/job-<id>-<random>/`` (PDFs and ``manifest.json``) and
+the zip beside it.
+
+The web starts :func:`run_job` in a background thread of the worker that created the job (a
+stored job whose thread died with its worker shows as running without moving; the organizer's
+page offers "resume", which runs it again). A task queue would survive restarts by itself; this
+app has none, and a few thousand certificates take a minute.
+"""
+from __future__ import annotations
+
+import secrets
+import threading
+import zipfile
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from app import audit, clock
+from app.certificates.issuing import certificates_of, issue_for_results
+from app.certificates.models import CertificateJob, CertificateKind, CertificateStatus, JobState
+from app.certificates.output import MANIFEST, write_manifest, write_one
+from app.events.models import Event, Skill
+from app.extensions import db
+
+PROGRESS_EVERY = 25
+
+
+def job_directory(job: CertificateJob) -> Path:
+    """Where the job writes: ``CERTIFICATE_JOBS_DIR/job-<id>-<random>`` (ids restart on a rebuilt database;
+    the random part keeps a new job out of an old job's files)."""
+    if job.output_path:
+        return Path(job.output_path)
+    return Path(current_app.config["CERTIFICATE_JOBS_DIR"]) / f"job-{job.id}-{secrets.token_hex(4)}"
+
+
+def zip_path(job: CertificateJob) -> Path:
+    return job_directory(job).with_suffix(".zip")
+
+
+def create_job(event: Event, skill: Skill | None, kinds: list[CertificateKind]) -> CertificateJob:
+    """Issue (allocate numbers) and store a queued job; the caller commits, then starts it."""
+    result = issue_for_results(event, skill, kinds)
+    job = CertificateJob(event_id=event.id, skill_id=skill.id if skill else None,
+                         kinds=[k.value for k in kinds], state=JobState.QUEUED, done=0,
+                         total=len(result.certificates), created_by=audit.current_actor(), created_at=clock.now())
+    db.session.add(job)
+    db.session.flush()
+    job.output_path = str(job_directory(job))
+    audit.record("certificates.job", "certificate_job", job.id, event_id=event.id,
+                 after={"skill": skill.code if skill else None, "kinds": job.kinds, "total": job.total})
+    return job
+
+
+def _job_certificates(job: CertificateJob) -> list:
+    kinds = [CertificateKind(k) for k in job.kinds]
+    skills = [job.skill] if job.skill is not None else None
+    found = certificates_of(job.event, skills, kinds)
+    return [c for c in found if c.status == CertificateStatus.ISSUED]
+
+
+def run_job(job_id: int) -> CertificateJob:
+    """Render (or resume rendering) a job; commits its progress. Never raises: a failure is stored."""
+    job = db.session.get(CertificateJob, job_id)
+    try:
+        job.state, job.error, job.finished_at = JobState.RUNNING, None, None
+        certificates = _job_certificates(job)
+        job.total, job.done = len(certificates), 0
+        db.session.commit()
+        directory = job_directory(job)
+        directory.mkdir(parents=True, exist_ok=True)
+        entries = []
+        for done, certificate in enumerate(certificates, 1):
+            entries.append(write_one(certificate, directory))
+            if done % PROGRESS_EVERY == 0 or done == len(certificates):
+                job.done = done
+                db.session.commit()
+        write_manifest(job.event.code, entries, directory)
+        partial = zip_path(job).with_suffix(".zip.part")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+            for entry in entries:
+                archive.write(directory / entry["file"], entry["file"])
+            archive.write(directory / MANIFEST, MANIFEST)
+        partial.replace(zip_path(job))
+        job.state, job.finished_at = JobState.DONE, clock.now()
+        db.session.commit()
+    except Exception as error:  # stored for the page; the traceback goes to the log
+        current_app.logger.exception("certificate job %s failed", job_id)
+        db.session.rollback()
+        job = db.session.get(CertificateJob, job_id)
+        job.state, job.error, job.finished_at = JobState.FAILED, str(error)[:2000], clock.now()
+        db.session.commit()
+    return job
+
+
+def start(app: Flask, job_id: int) -> threading.Thread:
+    def work() -> None:
+        with app.app_context():
+            try:
+                run_job(job_id)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=work, name=f"certificate-job-{job_id}", daemon=True)
+    thread.start()
+    return thread

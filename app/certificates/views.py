@@ -1,0 +1,171 @@
+"""The public verification page and the organizers' certificates page of an event.
+
+``GET /verify/<token>`` is public (no login) and phone-first: it is what a QR code opens. It shows
+the server's content of a genuine or revoked certificate, says "unknown" for a number this server
+never issued, and refuses an edited or forged token with the reason ``read_token`` gave; it is
+rate-limited per client address (:mod:`app.certificates.verification`), answering 429 with a
+message. Never cached: a revocation shows at the next scan.
+
+The certificates page (``/events/<code>/certificates``) is for the event's organizers and admins
+(anyone else: 404 for the event, as elsewhere): the certificates with their state, revocation with
+a reason, and bulk jobs with a progress bar fed by a small JSON endpoint and a zip download. Each
+POST is one transaction: the service writes and audits, the view commits or rolls back and shows
+the refusal (post/redirect/get).
+"""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.models import Role
+from app.auth.permissions import allow, allow_public
+from app.auth.scope import can_organize, require
+from app.certificates import bulk
+from app.certificates.forms import JobForm, RevokeForm
+from app.certificates.issuing import CertificateError, certificates_of, parse_kinds, revoke
+from app.certificates.models import Certificate, CertificateJob, JobState
+from app.certificates.pdf import AWARDS, LEVELS, ROLES
+from app.certificates.verification import GENUINE, REFUSED, REVOKED, UNKNOWN, limiter, verify
+from app.errors import DomainError
+from app.events.models import Event
+from app.events.services import event_by_code
+from app.extensions import db
+from app.messages import translated
+
+bp = Blueprint("certificates", __name__)
+ORGANIZERS = (Role.ADMIN, Role.ORGANIZER)
+
+
+def award_or_level_text(kind: str, code: str | None) -> str:
+    """Chinese as printed on the paper (the verification page compares with it)."""
+    table = {"award": AWARDS, "level": LEVELS, "expert": ROLES}.get(kind, {})
+    return table.get(code or "", code or "")
+
+
+@bp.route("/verify/<token>")
+@allow_public
+def verify_page(token: str):
+    address = request.remote_addr or "?"
+    if not limiter.allow(address, current_app.config["VERIFY_MAX_PER_MINUTE"]):
+        return render_template("certificates/verify.html", state="limited", result=None,
+                               award_text=award_or_level_text), 429
+    result = verify(token)
+    status = 200 if result.state in (GENUINE, REVOKED) else 404 if result.state == UNKNOWN else 400
+    response = current_app.make_response((render_template(
+        "certificates/verify.html", state=result.state, result=result, award_text=award_or_level_text,
+        reason=translated(result.reason) if result.reason else None,
+        GENUINE=GENUINE, REVOKED=REVOKED, UNKNOWN=UNKNOWN, REFUSED=REFUSED), status))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _event_for_organizer(code: str) -> Event:
+    event = event_by_code(code)
+    require(event is not None and can_organize(current_user, event))
+    return event
+
+
+@bp.route("/events/<code>/certificates")
+@allow(*ORGANIZERS)
+def index(code: str):
+    event = _event_for_organizer(code)
+    jobs = db.session.scalars(db.select(CertificateJob).where(CertificateJob.event_id == event.id)
+                              .order_by(CertificateJob.id.desc()).limit(10)).all()
+    job_form = JobForm()
+    job_form.skill.choices = [("", _("Every skill"))] + [(s.code, f"{s.code} {s.name}") for s in event.skills]
+    return render_template("certificates/index.html", event=event, certificates=certificates_of(event),
+                           jobs=jobs, job_form=job_form, revoke_form=RevokeForm(), award_text=award_or_level_text)
+
+
+@bp.route("/events/<code>/certificates/<int:certificate_id>/revoke", methods=["POST"])
+@allow(*ORGANIZERS)
+def revoke_certificate(code: str, certificate_id: int):
+    event = _event_for_organizer(code)
+    certificate = db.session.get(Certificate, certificate_id)
+    require(certificate is not None and certificate.event_id == event.id)
+    form = RevokeForm()
+    try:
+        if not form.validate_on_submit():
+            raise CertificateError(_("A revocation needs a reason."))
+        revoke(certificate, form.reason.data)
+        db.session.commit()
+        flash(_("Certificate %(number)s revoked.", number=certificate.number), "success")
+    except DomainError as error:
+        db.session.rollback()
+        flash(translated(error.args[0]) if error.args else str(error), "error")
+    return redirect(url_for("certificates.index", code=event.code))
+
+
+@bp.route("/events/<code>/certificates/jobs", methods=["POST"])
+@allow(*ORGANIZERS)
+def start_job(code: str):
+    event = _event_for_organizer(code)
+    form = JobForm()
+    form.skill.choices = [("", "")] + [(s.code, s.code) for s in event.skills]
+    try:
+        if not form.validate_on_submit():
+            raise CertificateError(_("Choose a skill or every skill, and the kinds of certificates."))
+        skill = event.skill(form.skill.data) if form.skill.data else None
+        job = bulk.create_job(event, skill, parse_kinds(",".join(form.kinds.data or ["award"])))
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(translated(error.args[0]) if error.args else str(error), "error")
+        return redirect(url_for("certificates.index", code=event.code))
+    _run(job)
+    return redirect(url_for("certificates.index", code=event.code))
+
+
+def _run(job: CertificateJob) -> None:
+    if current_app.config.get("CERTIFICATE_JOBS_INLINE"):
+        bulk.run_job(job.id)  # tests: no thread
+    else:
+        bulk.start(current_app._get_current_object(), job.id)
+
+
+def _job(event: Event, job_id: int) -> CertificateJob:
+    job = db.session.get(CertificateJob, job_id)
+    require(job is not None and job.event_id == event.id)
+    return job
+
+
+@bp.route("/events/<code>/certificates/jobs/<int:job_id>/resume", methods=["POST"])
+@allow(*ORGANIZERS)
+def resume_job(code: str, job_id: int):
+    job = _job(_event_for_organizer(code), job_id)
+    if job.state != JobState.DONE:
+        _run(job)
+    return redirect(url_for("certificates.index", code=code))
+
+
+@bp.route("/events/<code>/certificates/jobs/<int:job_id>.json")
+@allow(*ORGANIZERS)
+def job_status(code: str, job_id: int):
+    job = _job(_event_for_organizer(code), job_id)
+    db.session.refresh(job)
+    return jsonify(id=job.id, state=job.state.value, done=job.done, total=job.total, error=job.error,
+                   zip=url_for("certificates.job_zip", code=code, job_id=job.id)
+                   if job.state == JobState.DONE else None)
+
+
+@bp.route("/events/<code>/certificates/jobs/<int:job_id>.zip")
+@allow(*ORGANIZERS)
+def job_zip(code: str, job_id: int):
+    job = _job(_event_for_organizer(code), job_id)
+    path = bulk.zip_path(job)
+    if job.state != JobState.DONE or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/zip", as_attachment=True,
+                     download_name=f"{code}-certificates-{job.id}.zip")
