@@ -41,3 +41,4 @@ screenshots: translations
 bench: install
 	$(VENV)/bin/python benchmarks/results_scale.py
 	$(VENV)/bin/python benchmarks/tablet_sync.py
+	$(VENV)/bin/python benchmarks/certificates_bulk.py
