@@ -186,3 +186,9 @@ def test_forbidden_paths(world, client, who, status):
     assert client.post("/events/EV1/certificates/jobs", data={"skill": "WELD"}).status_code == status
     db.session.expire_all()
     assert not gold().revoked and db.session.scalar(select(CertificateJob)) is None
+
+
+def test_the_event_page_links_the_certificates_page(world, client):
+    login_en(client, "org")
+    page = client.get("/events/EV1").get_data(as_text=True)
+    assert 'href="/events/EV1/certificates"' in page
