@@ -11,11 +11,19 @@ The certificates page (``/events/<code>/certificates``) is for the event's organ
 a reason, and bulk jobs with a progress bar fed by a small JSON endpoint and a zip download. Each
 POST is one transaction: the service writes and audits, the view commits or rolls back and shows
 the refusal (post/redirect/get).
+
+One certificate's PDF (``/events/<code>/certificates/<id>.pdf``) is rendered on request, never
+stored or cached (``private, no-store``): for the event's organizers, and for the contestant who
+holds it (:mod:`app.certificates.own`); anyone else gets 404, as for an object out of reach, and a
+revoked certificate is not handed out again. The contestant's results page lists their
+certificates through the ``own_certificates`` template helper this blueprint provides, so
+``results`` need not import ``certificates`` (dependencies point one way).
 """
 from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -35,7 +43,9 @@ from app.auth.scope import can_organize, require
 from app.certificates import bulk
 from app.certificates.forms import JobForm, RevokeForm
 from app.certificates.issuing import CertificateError, certificates_of, parse_kinds, revoke
-from app.certificates.models import Certificate, CertificateJob, JobState
+from app.certificates.models import Certificate, CertificateJob, CertificateKind, JobState
+from app.certificates.output import render_certificate
+from app.certificates.own import is_holder, own_certificates
 from app.certificates.pdf import AWARDS, LEVELS, ROLES
 from app.certificates.verification import GENUINE, REFUSED, REVOKED, UNKNOWN, limiter, verify
 from app.errors import DomainError
@@ -52,6 +62,19 @@ def award_or_level_text(kind: str, code: str | None) -> str:
     """Chinese as printed on the paper (the verification page compares with it)."""
     table = {"award": AWARDS, "level": LEVELS, "expert": ROLES}.get(kind, {})
     return table.get(code or "", code or "")
+
+
+def kind_text(kind: CertificateKind | str) -> str:
+    """The kind in the UI's language (the paper's title is fixed Chinese)."""
+    return {"award": _("Award certificate"), "participation": _("Participation certificate"),
+            "level": _("Skill-level certificate"), "expert": _("Appointment")}.get(str(kind), str(kind))
+
+
+@bp.app_context_processor
+def _helpers() -> dict:
+    """For the contestant's results page (templates/certificates/_own.html)."""
+    return {"own_certificates": own_certificates, "certificate_award_text": award_or_level_text,
+            "certificate_kind_text": kind_text}
 
 
 @bp.route("/verify/<token>")
@@ -169,3 +192,23 @@ def job_zip(code: str, job_id: int):
         abort(404)
     return send_file(path, mimetype="application/zip", as_attachment=True,
                      download_name=f"{code}-certificates-{job.id}.zip")
+
+
+@bp.route("/events/<code>/certificates/<int:certificate_id>.pdf")
+@allow(Role.ADMIN, Role.ORGANIZER, Role.CONTESTANT)
+def certificate_pdf(code: str, certificate_id: int) -> Response:
+    """One certificate's PDF, rendered now: the holder's (a contestant) or any of the event's (its
+    organizers). Ownership is checked here, on the server; a link on a page proves nothing."""
+    event = event_by_code(code)
+    require(event is not None)
+    certificate = db.session.get(Certificate, certificate_id)
+    require(certificate is not None and certificate.event_id == event.id and not certificate.revoked)
+    if current_user.role == Role.CONTESTANT:
+        require(is_holder(certificate, current_user.person_id))
+    else:
+        require(can_organize(current_user, event))
+    data, _url = render_certificate(certificate)
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{certificate.file_name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,46 @@
+"""A contestant's own certificates: which they are, and who holds a given one.
+
+The holder of an award or participation certificate is its registration's person; of a level
+certificate, the skill-level record's person (its registration is not stored: a record belongs to
+the person, whichever registration earned it). An expert's certificate belongs to a user, not to a
+contestant, and is never listed here.
+
+"After publication" (certificates.md) needs no check of its own: issuing refuses skills whose
+results are not final (:func:`app.certificates.issuing.final_skills`), so every certificate of a
+contestant was issued on published, final results. Revoked certificates stay in the list, marked
+revoked (a holder must learn that the paper they hold is no longer valid), and are never rendered.
+"""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from app.certificates.models import Certificate, CertificateKind
+from app.events.models import Event, Registration
+from app.extensions import db
+from app.people.models import SkillLevelRecord
+
+
+def holder_person_id(certificate: Certificate) -> int | None:
+    """The person a certificate was issued to; ``None`` for an expert's (a user's) certificate."""
+    if certificate.registration_id is not None:
+        return db.session.scalar(select(Registration.person_id)
+                                 .where(Registration.id == certificate.registration_id))
+    if certificate.level_record_id is not None:
+        return db.session.scalar(select(SkillLevelRecord.person_id)
+                                 .where(SkillLevelRecord.id == certificate.level_record_id))
+    return None
+
+
+def is_holder(certificate: Certificate, person_id: int | None) -> bool:
+    return person_id is not None and holder_person_id(certificate) == person_id
+
+
+def own_certificates(event: Event, person_id: int) -> list[Certificate]:
+    """The person's certificates of this event (revoked ones included), by number."""
+    registrations = select(Registration.id).where(Registration.event_id == event.id,
+                                                  Registration.person_id == person_id)
+    records = select(SkillLevelRecord.id).where(SkillLevelRecord.person_id == person_id)
+    query = select(Certificate).where(
+        Certificate.event_id == event.id, Certificate.kind != CertificateKind.EXPERT,
+        or_(Certificate.registration_id.in_(registrations), Certificate.level_record_id.in_(records)))
+    return list(db.session.scalars(query.order_by(Certificate.number)))
