@@ -6,8 +6,12 @@ created, in that request's one short transaction (:func:`create_job`, which issu
 ``certificates issue``); rendering runs afterwards, outside it (:func:`run_job`), committing only
 the progress counter every :data:`PROGRESS_EVERY` certificates. Each PDF is written aside and
 renamed into place, so running a failed or interrupted job again resumes: the files present are
-skipped. The output is ``CERTIFICATE_JOBS_DIR/job-<id>-<random>/`` (PDFs and ``manifest.json``) and
-the zip beside it.
+skipped. The output is ``CERTIFICATE_JOBS_DIR/job-<id>-<random>/`` (PDFs and ``manifest.json``), and
+beside it the zip and the **merged PDF** (certificates.md: "a skill's or an event's certificates as
+one PDF or a zip"): one document of a page per certificate, in number order, rendered by the same
+drawing code (:func:`app.certificates.pdf.render_many`) rather than merged from the single files,
+so production needs no PDF-merging library. It costs a second rendering pass (about as long as the
+first); it is written aside and renamed into place like the rest.
 
 The web starts :func:`run_job` in a background thread of the worker that created the job (a
 stored job whose thread died with its worker shows as running without moving; the organizer's
@@ -26,7 +30,8 @@ from flask import Flask, current_app
 from app import audit, clock
 from app.certificates.issuing import certificates_of, issue_for_results
 from app.certificates.models import CertificateJob, CertificateKind, CertificateStatus, JobState
-from app.certificates.output import MANIFEST, write_manifest, write_one
+from app.certificates.output import MANIFEST, page_of, write_manifest, write_one
+from app.certificates.pdf import render_many
 from app.events.models import Event, Skill
 from app.extensions import db
 
@@ -43,6 +48,11 @@ def job_directory(job: CertificateJob) -> Path:
 
 def zip_path(job: CertificateJob) -> Path:
     return job_directory(job).with_suffix(".zip")
+
+
+def merged_path(job: CertificateJob) -> Path:
+    """The job's certificates as one PDF, beside its zip."""
+    return job_directory(job).with_suffix(".pdf")
 
 
 def create_job(event: Event, skill: Skill | None, kinds: list[CertificateKind]) -> CertificateJob:
@@ -89,6 +99,7 @@ def run_job(job_id: int) -> CertificateJob:
                 archive.write(directory / entry["file"], entry["file"])
             archive.write(directory / MANIFEST, MANIFEST)
         partial.replace(zip_path(job))
+        write_merged(job, certificates, [e["verify_url"] for e in entries])
         job.state, job.finished_at = JobState.DONE, clock.now()
         db.session.commit()
     except Exception as error:  # stored for the page; the traceback goes to the log
@@ -98,6 +109,20 @@ def run_job(job_id: int) -> CertificateJob:
         job.state, job.error, job.finished_at = JobState.FAILED, str(error)[:2000], clock.now()
         db.session.commit()
     return job
+
+
+def write_merged(job: CertificateJob, certificates: list, urls: list[str]) -> Path | None:
+    """Render the job's certificates into one PDF, a page each, in number order (none for no
+    certificate: a PDF cannot have zero pages, and a blank one would look like a failure)."""
+    pages = [page_of(certificate, url) for certificate, url in zip(certificates, urls, strict=True)]
+    if not pages:
+        return None
+    title = f"{job.event.code} {job.skill.code if job.skill else ''} 证书".replace("  ", " ")
+    target = merged_path(job)
+    partial = target.with_suffix(".pdf.part")
+    partial.write_bytes(render_many(pages, current_app.config["CJK_FONT_PATH"], title))
+    partial.replace(target)
+    return target
 
 
 def start(app: Flask, job_id: int) -> threading.Thread:

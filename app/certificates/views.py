@@ -8,7 +8,7 @@ message. Never cached: a revocation shows at the next scan.
 
 The certificates page (``/events/<code>/certificates``) is for the event's organizers and admins
 (anyone else: 404 for the event, as elsewhere): the certificates with their state, revocation with
-a reason, and bulk jobs with a progress bar fed by a small JSON endpoint and a zip download. Each
+a reason, and bulk jobs with a progress bar fed by a small JSON endpoint, a zip and one merged PDF. Each
 POST is one transaction: the service writes and audits, the view commits or rolls back and shows
 the refusal (post/redirect/get).
 
@@ -109,7 +109,8 @@ def index(code: str):
     job_form = JobForm()
     job_form.skill.choices = [("", _("Every skill"))] + [(s.code, f"{s.code} {s.name}") for s in event.skills]
     return render_template("certificates/index.html", event=event, certificates=certificates_of(event),
-                           jobs=jobs, job_form=job_form, revoke_form=RevokeForm(), award_text=award_or_level_text)
+                           jobs=jobs, job_form=job_form, revoke_form=RevokeForm(), award_text=award_or_level_text,
+                           merged_exists=lambda job: bulk.merged_path(job).is_file())
 
 
 @bp.route("/events/<code>/certificates/<int:certificate_id>/revoke", methods=["POST"])
@@ -178,9 +179,11 @@ def resume_job(code: str, job_id: int):
 def job_status(code: str, job_id: int):
     job = _job(_event_for_organizer(code), job_id)
     db.session.refresh(job)
+    done = job.state == JobState.DONE
     return jsonify(id=job.id, state=job.state.value, done=job.done, total=job.total, error=job.error,
-                   zip=url_for("certificates.job_zip", code=code, job_id=job.id)
-                   if job.state == JobState.DONE else None)
+                   zip=url_for("certificates.job_zip", code=code, job_id=job.id) if done else None,
+                   pdf=url_for("certificates.job_pdf", code=code, job_id=job.id)
+                   if done and bulk.merged_path(job).is_file() else None)
 
 
 @bp.route("/events/<code>/certificates/jobs/<int:job_id>.zip")
@@ -192,6 +195,20 @@ def job_zip(code: str, job_id: int):
         abort(404)
     return send_file(path, mimetype="application/zip", as_attachment=True,
                      download_name=f"{code}-certificates-{job.id}.zip")
+
+
+@bp.route("/events/<code>/certificates/jobs/<int:job_id>.pdf")
+@allow(*ORGANIZERS)
+def job_pdf(code: str, job_id: int):
+    """The job's certificates as one PDF (a page each), for printing in one go."""
+    job = _job(_event_for_organizer(code), job_id)
+    path = bulk.merged_path(job)
+    if job.state != JobState.DONE or not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=f"{code}-certificates-{job.id}.pdf")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/events/<code>/certificates/<int:certificate_id>.pdf")
