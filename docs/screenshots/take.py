@@ -59,6 +59,15 @@ GRANTS_PAGES: list[tuple] = [
     ("grants", "organizer", "/grants/jiangxi-2019?year=2026&unit=JX"),
     ("grants-owed", "organizer", "/grants/owed?unit=JX-JT&year=2026", ("390",)),
 ]
+# Taken once the demo's CNC-S certificates are issued and the last one revoked
+# (:func:`prepare_certificates`); the verification pages' paths carry tokens, known only then.
+CERTIFICATE_PAGES: list[tuple] = [
+    ("certificates", "organizer", "/events/DEMO-PROV/certificates"),
+    ("verify", None, "genuine", ("390",)),
+    ("verify-revoked", None, "revoked", ("390",)),
+]
+CERTIFICATE_PDF = "certificate-pdf"  # page 1 of a certificate's PDF, as OUT/certificate-pdf.png
+PDF_DPI = 100
 ENTERPRISE_UNITS = [("DEMO-CO", "洪都机械集团（演示）", "enterprise", ""),
                     ("DEMO-CO-W", "焊装车间", "other", "DEMO-CO"), ("DEMO-CO-M", "机加工车间", "other", "DEMO-CO"),
                     ("DEMO-CO-Q", "质量部", "other", "DEMO-CO")]
@@ -132,6 +141,39 @@ def prepare_grants(browser, base: str) -> None:
     context.close()
 
 
+def prepare_certificates(database: Path, only: set[str]) -> dict[str, str]:
+    """Issue the demo's CNC-S certificates through the service (as ``certificates issue`` does), revoke
+    the last one, and render page 1 of the first one's PDF to a PNG; the two verification paths."""
+    import pypdfium2
+
+    from app import create_app
+    from app.certificates.issuing import issue_for_results, revoke, verify_url
+    from app.certificates.output import render_certificate
+    from app.config import TestConfig
+    from app.events.services import event_by_code
+    from app.extensions import db
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{database}"
+
+    app = create_app(Config)
+    with app.app_context():
+        event = event_by_code("DEMO-PROV")
+        certificates = issue_for_results(event, event.skill("CNC-S")).certificates
+        genuine, revoked = certificates[0], certificates[-1]
+        revoke(revoked, "演示：获奖资格复核后撤销")
+        db.session.commit()
+        base = app.config["PUBLIC_BASE_URL"]
+        paths = {"genuine": verify_url(genuine).removeprefix(base), "revoked": verify_url(revoked).removeprefix(base)}
+        if not only or CERTIFICATE_PDF in only:
+            data, _url = render_certificate(genuine)
+            image = pypdfium2.PdfDocument(data)[0].render(scale=PDF_DPI / 72).to_pil()
+            image.save(OUT / f"{CERTIFICATE_PDF}.png")
+            print(f"docs/screenshots/{CERTIFICATE_PDF}.png")
+        db.engine.dispose()
+    return paths
+
+
 def take(browser, base: str, pages: list[tuple], only: set[str]) -> None:
     for n, (label, viewport) in enumerate(WIDTHS.items()):
         context = browser.new_context(viewport=viewport, locale="zh-CN")
@@ -165,6 +207,10 @@ def main(only: set[str]) -> None:
             if not only or only & {name for name, *_ in GRANTS_PAGES}:
                 prepare_grants(browser, base)
                 take(browser, base, GRANTS_PAGES, only)
+            if not only or only & ({name for name, *_ in CERTIFICATE_PAGES} | {CERTIFICATE_PDF}):
+                paths = prepare_certificates(database, only)
+                pages = [(name, user, paths.get(path, path), *widths) for name, user, path, *widths in CERTIFICATE_PAGES]
+                take(browser, base, pages, only)
             if not only or only & {name for name, *_ in SELF_REGISTRATION_PAGES}:
                 add_enterprise_contest(database)
                 take(browser, base, SELF_REGISTRATION_PAGES, only)
