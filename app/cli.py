@@ -61,6 +61,39 @@ def skill_or_fail(event, code: str):
     return skill
 
 
+def export_options(command: Callable) -> Callable:
+    """``--format json|csv|xlsx`` and ``--output FILE``: the options of every export (formats.md)."""
+    command = click.option("--output", type=click.Path(dir_okay=False),
+                           help="write to this file instead of stdout")(command)
+    return click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json",
+                        show_default=True)(command)
+
+
+def check_output(fmt: str, output: str | None) -> None:
+    """A workbook is binary: it goes to a file, never to the terminal (exit 2, before any work)."""
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx needs --output FILE")
+
+
+def json_bytes(document: object) -> bytes:
+    import json
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def table_bytes(fmt: str, header: list[str], rows: list[list], title: str) -> bytes:
+    """CSV (with BOM) or XLSX, both formula-safe (app.tabular)."""
+    from app.tabular import csv_bytes, xlsx_bytes
+    return csv_bytes(header, rows) if fmt == "csv" else xlsx_bytes(header, rows, title=title)
+
+
+def emit(data: bytes, output: str | None) -> None:
+    """Write an export to ``output``, or to stdout."""
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+
+
 def read_file(path: str) -> tuple[bytes, str]:
     file = Path(path)
     if not file.is_file():

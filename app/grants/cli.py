@@ -10,13 +10,19 @@ the first feature that applies imported rule sets, and stores through :mod:`app.
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import click
 from flask.cli import AppGroup
 
-from app.cli import cli_transaction, fail, import_group, read_file
+from app.cli import (
+    check_output,
+    cli_transaction,
+    emit,
+    export_options,
+    fail,
+    import_group,
+    json_bytes,
+    read_file,
+)
 
 grants_group = AppGroup("grants", help="Grants and rewards under policy rule sets (grants.md).")
 
@@ -26,17 +32,14 @@ grants_group = AppGroup("grants", help="Grants and rewards under policy rule set
 @click.option("--year", type=click.IntRange(1949, 9999), help="lines whose year is YYYY")
 @click.option("--event", "event_code", metavar="EVENT", help="lines triggered by this event")
 @click.option("--unit", "unit_code", metavar="CODE", help="payees inside this unit's tree")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json",
-              show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), help="write to this file instead of stdout")
+@export_options
 def compute_command(policy: str, year: int | None, event_code: str | None, unit_code: str | None, fmt: str,
                     output: str | None) -> None:
     """Compute grant lines (read-only; approval is on the web)."""
     from app.grants.services import LedgerError, Scope, compute, export_bytes, not_computed_messages
     from scoring.grants import export
 
-    if fmt == "xlsx" and not output:
-        raise click.UsageError("--format xlsx needs --output FILE")
+    check_output(fmt, output)
     try:
         result = compute(Scope(policy, year=year, event=event_code, unit=unit_code))
     except LedgerError as error:
@@ -47,14 +50,7 @@ def compute_command(policy: str, year: int | None, event_code: str | None, unit_
         click.echo(f"excluded (exclusive): {line.payee} {line.rule} {line.trigger}", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning.text}", err=True)
-    if fmt == "json":
-        data = (json.dumps(export(result), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    else:
-        data = export_bytes(result.lines, fmt, title=policy)
-    if output:
-        Path(output).write_bytes(data)
-    else:
-        click.echo(data.decode("utf-8"), nl=False)
+    emit(json_bytes(export(result)) if fmt == "json" else export_bytes(result.lines, fmt, title=policy), output)
 
 
 @import_group.command("titles")

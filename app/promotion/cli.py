@@ -9,12 +9,19 @@ else on stdout; a refusal (results not final, no or unknown rule set) goes to st
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from app.cli import cli_transaction, event_or_fail
+from app.cli import (
+    check_output,
+    cli_transaction,
+    emit,
+    event_or_fail,
+    export_options,
+    json_bytes,
+    table_bytes,
+)
 
 promotion_group = AppGroup("promotion", help="Competition as assessment: proposals and exports (formats.md).")
 
@@ -34,22 +41,14 @@ def propose_command(event_code: str, fmt: str) -> None:
 
 @promotion_group.command("export")
 @click.argument("event_code", metavar="EVENT")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), help="write to this file instead of stdout")
+@export_options
 def export_command(event_code: str, fmt: str, output: str | None) -> None:
     """Approved promotions for provincial reporting (full ID numbers: keep the file safe)."""
     from app.promotion.export import export_document, export_table
-    from app.tabular import csv_bytes, xlsx_bytes
 
-    if fmt == "xlsx" and not output:
-        raise click.UsageError("--format xlsx needs --output FILE")
+    check_output(fmt, output)
     event = event_or_fail(event_code)
     if fmt == "json":
-        data = (json.dumps(export_document(event), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        emit(json_bytes(export_document(event)), output)
     else:
-        header, rows = export_table(event)
-        data = csv_bytes(header, rows) if fmt == "csv" else xlsx_bytes(header, rows, title=event.code)
-    if output:
-        Path(output).write_bytes(data)
-    else:
-        click.echo(data.decode("utf-8"), nl=False)
+        emit(table_bytes(fmt, *export_table(event), title=event.code), output)

@@ -5,29 +5,35 @@ are not complete are named on stderr (their results count locked criteria only).
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import click
 from flask.cli import AppGroup
 
-from app.cli import cli_transaction, event_or_fail, import_group, read_file, skill_or_fail
-from app.tabular import csv_bytes, read_table, xlsx_bytes
+from app.cli import (
+    check_output,
+    cli_transaction,
+    emit,
+    event_or_fail,
+    export_options,
+    import_group,
+    json_bytes,
+    read_file,
+    skill_or_fail,
+    table_bytes,
+)
+from app.tabular import read_table
 
 results_group = AppGroup("results", help="Standings: export, publish, amend (formats.md).")
 
 
 @results_group.command("export")
 @click.argument("event_code", metavar="EVENT")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), help="write to this file instead of stdout")
+@export_options
 def export_command(event_code: str, fmt: str, output: str | None) -> None:
     """The event's standings (JSON on stdout by default; xlsx needs --output)."""
     from app.results.export import standings_document, standings_rows
     from app.results.tables import skill_tables
 
-    if fmt == "xlsx" and not output:
-        raise click.UsageError("--format xlsx needs --output FILE")
+    check_output(fmt, output)
     event = event_or_fail(event_code)
     tables = skill_tables(event, published_only=False)
     for table in tables:
@@ -37,14 +43,9 @@ def export_command(event_code: str, fmt: str, output: str | None) -> None:
     if left_out:
         click.echo(f"no standings (no marking scheme): {', '.join(left_out)}", err=True)
     if fmt == "json":
-        data = (json.dumps(standings_document(event, tables), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        emit(json_bytes(standings_document(event, tables)), output)
     else:
-        header, rows = standings_rows(tables)
-        data = csv_bytes(header, rows) if fmt == "csv" else xlsx_bytes(header, rows, title=event.code)
-    if output:
-        Path(output).write_bytes(data)
-    else:
-        click.echo(data.decode("utf-8"), nl=False)
+        emit(table_bytes(fmt, *standings_rows(tables), title=event.code), output)
 
 
 @results_group.command("publish")
