@@ -47,11 +47,12 @@ from app import audit, clock
 from app.auth.scope import subtree_ids
 from app.errors import DomainError, InputRefused, Problem
 from app.events.eligibility import event_tier
-from app.events.models import Event, Registration, SelfRegistrationTry, Skill, Unit
+from app.events.models import Event, Registration, RegistrationStatus, SelfRegistrationTry, Skill, Unit
 from app.events.registration import register_one
 from app.extensions import db
 from app.messages import Message, msg
 from app.people import idcard
+from app.people.models import Person
 
 SELF_REGISTRATION_TIERS = frozenset({"enterprise", "school"})
 # The fields an individual fills in: the unit form's, without the bib (allocated) and the team.
@@ -150,6 +151,21 @@ def _scope_problems(event: Event, values: Mapping[str, str]) -> list[Problem]:
     return problems
 
 
+def _entered_problems(event: Event, values: Mapping[str, str]) -> list[Problem]:
+    """A person entered already (a rejected entry aside) is told so without the entry's bib and
+    skill, which the units' message names: anyone can type an ID number into a public form."""
+    number = idcard.normalize(values.get("id_number") or "")
+    if not number:
+        return []
+    entered = db.session.scalar(
+        select(Registration.id).join(Person, Person.id == Registration.person_id)
+        .where(Registration.event_id == event.id, Person.id_number == number,
+               Registration.status != RegistrationStatus.REJECTED).limit(1))
+    if entered is None:
+        return []
+    return [Problem("id_number", msg("already registered in this event; a person enters one skill per event"))]
+
+
 def submit(event: Event, values: Mapping[str, str], address: str) -> Registration:
     """Register the person who filled in the public form, as ``submitted``, with an allocated bib.
 
@@ -168,7 +184,7 @@ def submit(event: Event, values: Mapping[str, str], address: str) -> Registratio
     db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
     _count_try(event, address)
     cells = {name: (values.get(name) or "").strip() for name in FIELDS}
-    problems = _scope_problems(event, cells)
+    problems = _scope_problems(event, cells) + _entered_problems(event, cells)
     if problems:
         raise InputRefused(problems)
     skill = event.skill(cells["skill_code"])
