@@ -48,3 +48,24 @@ def issue_command(event_code: str, skill_code: str | None, kinds: str, output: s
         fail(f"refused: {error}")
     click.echo(f"issued {len(certificates)} certificates of {event.code} into {directory} "
                f"({result.new} new, {result.kept} re-rendered, {result.revoked} revoked)")
+
+
+@certificates_group.command("rotate-key")
+def rotate_key_command() -> None:
+    """Make a new signing key current; old keys keep verifying the certificates they signed.
+
+    Rotate on a schedule or when a key may have leaked (then also move the old key's file out of
+    CERTIFICATE_KEYS_DIR, so its tokens stop verifying). Audited as the OS user."""
+    from app import audit
+    from app.certificates.keyring import KeyringError, app_keyring
+
+    keyring = app_keyring()
+    before = keyring.current_id()
+    with cli_transaction():
+        try:
+            after = keyring.rotate()
+        except KeyringError as error:
+            fail(f"refused: {error}")
+        audit.record("certificate_keys.rotate", "keyring", after, before={"current": before},
+                     after={"current": after, "keys": keyring.key_ids()})
+    click.echo(f"signing key {after} is current; keys {', '.join(map(str, keyring.key_ids()))} verify")

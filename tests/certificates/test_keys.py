@@ -180,3 +180,20 @@ def test_the_app_keyring_follows_the_setting(app, keys_dir):
     assert (keys_dir / "001.key").exists()
     assert isinstance(read_token(token, Keyring(keys_dir)), TokenClaims)
     assert isinstance(read_token(token, Keyring(keys_dir.parent / "other")), TokenRefused)
+
+
+def test_rotate_key_command_makes_a_new_key_current_audited_and_old_tokens_still_verify(app, ctx, keys_dir):
+    from sqlalchemy import select
+
+    from app.audit import AuditEntry
+    from app.certificates.keyring import app_keyring
+    from app.extensions import db
+
+    old = make_token(NUMBER, CONTENT, app_keyring())
+    result = app.test_cli_runner().invoke(args=["certificates", "rotate-key"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "signing key 2 is current; keys 1, 2 verify\n"
+    assert isinstance(read_token(old, app_keyring()), TokenClaims)
+    assert read_token(make_token(NUMBER, CONTENT, app_keyring()), app_keyring()).key_id == 2
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "certificate_keys.rotate"))
+    assert entry.before == {"current": 1} and entry.after == {"current": 2, "keys": [1, 2]}
