@@ -25,6 +25,7 @@ from app.extensions import db
 from app.messages import msg
 from app.results.models import BibLookup
 from app.results.tables import Line, SkillTable, skill_tables
+from scoring.marks import round_mark
 from scoring.standardize import median
 
 MAX_TRIES = 5
@@ -111,5 +112,5 @@ def criterion_medians(table: SkillTable) -> dict[str, Decimal]:
     for code in table.criteria:
         values = [Decimal(s.criteria[code]) for s in competed if code in s.criteria]
         if values:
-            medians[code] = median(values)
+            medians[code] = round_mark(median(values))  # to the fen, like the marks beside it
     return medians
