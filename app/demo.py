@@ -23,7 +23,7 @@ from werkzeug.security import generate_password_hash
 from app.auth.models import LoginAttempt, LoginLink, User
 from app.cli import cli_transaction, fail
 from app.demo_marking import load_demo_marking
-from app.demo_results import load_demo_results
+from app.demo_results import load_demo_results, reopen_appeals_windows
 from app.events.attendance import set_attendance_many
 from app.events.models import Attendance, Event, Registration
 from app.events.panels import JUDGE_COLUMNS, import_judges
@@ -32,6 +32,7 @@ from app.events.services import event_by_code, import_units, save_event_document
 from app.extensions import db
 from app.people.idcard import check_digit
 from app.people.models import Person
+from app.results.models import Standing
 from app.tabular import Row
 
 DEMO_EVENT = "DEMO-PROV"
@@ -135,7 +136,9 @@ JUDGES = [
     ("CARE-E", "care-j3", "何秀芳", "JX-PX-S1", "judge"), ("CARE-E", "care-r1", "林静", "EXPERTS", "reserve"),
     ("CARE-E", "sup-wu", "吴刚", "JX-JT", "supervisor"),
 ]
-DEMO_USERNAMES = [a[0] for a in ACCOUNTS] + sorted({j[1] for j in JUDGES})
+# A contestant's account, linked to CNC-S's winner (final results), to see results and certificates.
+CONTESTANT_ACCOUNT = ("contestant", "CNC-S")
+DEMO_USERNAMES = [a[0] for a in ACCOUNTS] + [CONTESTANT_ACCOUNT[0]] + sorted({j[1] for j in JUDGES})
 
 
 def _id_number(unit_code: str, born: date, seq: int, male: bool) -> str:
@@ -178,14 +181,14 @@ def remove_demo() -> None:
         if event is not None:
             db.session.delete(event)
             db.session.flush()
-    numbers = [r["id_number"] for code in (DEMO_EVENT, FEEDER_EVENT) for r in contestant_rows(code)]
-    db.session.execute(delete(Person).where(
-        Person.id_number.in_(numbers), ~exists().where(Registration.person_id == Person.id),
-        ~exists().where(User.person_id == Person.id)))
     ids = list(db.session.scalars(select(User.id).where(User.username.in_(DEMO_USERNAMES))))
     db.session.execute(delete(LoginLink).where(LoginLink.user_id.in_(ids)))
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.username.in_(DEMO_USERNAMES)))
     db.session.execute(delete(User).where(User.id.in_(ids)))
+    numbers = [r["id_number"] for code in (DEMO_EVENT, FEEDER_EVENT) for r in contestant_rows(code)]
+    db.session.execute(delete(Person).where(
+        Person.id_number.in_(numbers), ~exists().where(Registration.person_id == Person.id),
+        ~exists().where(User.person_id == Person.id)))
     db.session.flush()
 
 
@@ -209,7 +212,19 @@ def load_demo() -> Event:
     set_attendance_many(absent.skill, [(absent, Attendance.ABSENT)])
     load_demo_marking(event)
     load_demo_results(event, feeder)
+    _contestant_account(event)
     return event
+
+
+def _contestant_account(event: Event) -> None:
+    """The demo contestant: the winner of a skill with final results."""
+    from app.auth.services import create_user
+
+    username, skill_code = CONTESTANT_ACCOUNT
+    winner = db.session.scalar(select(Standing).where(Standing.skill_id == event.skill(skill_code).id)
+                               .order_by(Standing.rank).limit(1))
+    create_user(username, "contestant", id_number=winner.competitor.person.id_number, password=DEMO_PASSWORD,
+                display_name=winner.competitor.person.name)
 
 
 @click.command("demo")
@@ -223,7 +238,10 @@ def demo_command(reset: bool, if_absent: bool) -> None:
         fail("refused: demo --reset deletes data; run it with APP_ENV=development")
     if is_loaded() and not reset:
         if if_absent:
-            click.echo(f"demo {DEMO_EVENT} is loaded already")
+            with cli_transaction():
+                reopened = reopen_appeals_windows(event_by_code(DEMO_EVENT))
+            click.echo(f"demo {DEMO_EVENT} is loaded already"
+                       + (f"; appeals open again in {', '.join(reopened)}" if reopened else ""))
             return
         fail(f"refused: demo {DEMO_EVENT} is loaded already (use --reset to load it again)")
     with cli_transaction():

@@ -17,7 +17,10 @@ around an "ability" per competitor, so every load gives the same, realistically 
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from decimal import Decimal
+
+from app import clock
 
 from app.errors import DomainError
 from app.events.models import Event, Skill
@@ -29,7 +32,9 @@ from app.marking.paper import MARK_COLUMNS, import_marks
 from app.marking.penalties import add_penalty
 from app.marking.schemes import SchemeFile, as_aspect, parse_scheme_json, save_scheme
 from app.messages import msg
+from app.results.models import Publication
 from app.results.publication import publish
+from app.results.standings import bump, results_of
 from app.tabular import Row
 from scoring.marks import allowed_measurement_marks
 
@@ -202,3 +207,16 @@ def load_demo_results(event: Event, feeder: Event) -> None:
     import_judges(feeder, [Row(i, dict(zip(JUDGE_COLUMNS, seat))) for i, seat in enumerate(FEEDER_PANEL, 2)])
     _mark_and_lock(feeder_cnc, CNC_STANDARDS, CNC_CRITERIA, FEEDER_ABILITY, FEEDER_JUDGES)
     publish(feeder, skill=feeder_cnc, final=True)
+
+
+def reopen_appeals_windows(event: Event) -> list[str]:
+    """Open the appeals window of the demo's provisional skills again, from now: the window is hours
+    long, so a demo loaded yesterday would otherwise show appeals closed to everyone who tries it."""
+    reopened = []
+    for skill in event.skills:
+        results = results_of(skill)
+        if results is not None and results.publication == Publication.PROVISIONAL and event.appeals_hours:
+            results.appeals_close_at = clock.now() + timedelta(hours=event.appeals_hours)
+            bump(results)
+            reopened.append(skill.code)
+    return reopened

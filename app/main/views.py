@@ -1,4 +1,6 @@
-"""The home page: organizers and admins see their events grouped by tier and year."""
+"""The home page, the start of each role's work: organizers and admins see their events grouped by
+tier and year; judges their panels; unit admins their entries, appeal windows and results; arbiters
+the appeals waiting; contestants their entries, results and certificates (:mod:`app.main.worklists`)."""
 from __future__ import annotations
 
 from itertools import groupby
@@ -12,9 +14,12 @@ from app.auth.permissions import allow_authenticated
 from app.auth.scope import manageable_unit_ids
 from app.events.models import Event, EventOrganizer
 from app.extensions import db
+from app.main import worklists
+from app.results.labels import template_helpers
 from scoring.tiers import TIERS
 
 bp = Blueprint("main", __name__)
+bp.context_processor(template_helpers)  # award and publication names on the home page
 
 
 def visible_events(user) -> list[Event]:
@@ -30,7 +35,7 @@ def visible_events(user) -> list[Event]:
 @allow_authenticated
 def home():
     if current_user.role not in (Role.ADMIN, Role.ORGANIZER):
-        return render_template("main/home.html")
+        return render_template("main/home.html", **_worklists(current_user))
     events = visible_events(current_user)
     years = sorted({e.year for e in events}, reverse=True)
     year = request.args.get("year", type=int)
@@ -39,3 +44,17 @@ def home():
     events.sort(key=lambda e: (TIERS[e.tier].rank, -e.year, e.starts_on, e.code))
     by_tier = [(tier, list(items)) for tier, items in groupby(events, key=lambda e: e.tier)]
     return render_template("main/dashboard.html", by_tier=by_tier, years=years, year=year)
+
+
+def _worklists(user) -> dict:
+    """What the role's home page lists (one role, one set of queries)."""
+    if user.role == Role.EXPERT:
+        return {"seats": worklists.expert_seats(user)}
+    if user.role == Role.UNIT_ADMIN:
+        return {"entries": worklists.unit_entries(user), "appeals": worklists.unit_appeals(user),
+                "results": worklists.unit_results(user)}
+    if user.role == Role.ARBITER:
+        return {"appeals": worklists.arbiter_appeals(user)}
+    if user.role == Role.CONTESTANT:
+        return {"own": worklists.contestant_entries(user)}
+    return {}
