@@ -17,6 +17,22 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+// The page's first visit happens before this worker controls it: the page sends its own URL and the
+// files it loaded, and they are cached at once (only shell URLs of this origin are accepted).
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type !== "precache" || !Array.isArray(data.urls)) return;
+  var urls = data.urls.map(function (u) { return new URL(u, self.location.origin); }).filter(isShell);
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return Promise.all(urls.map(function (url) {
+      return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+        if (response.ok && !response.redirected) return cache.put(url.href, response);
+        return null;
+      }).catch(function () { return null; });
+    }));
+  }));
+});
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET" || !isShell(new URL(request.url))) return;

@@ -13,6 +13,9 @@
   var lastSync = null;
   var stale = false;
   var view = { criterion: null, competitor: null };
+  // Where this judge was in this skill (criterion + competitor), kept on the tablet so a reload or a
+  // restart returns there instead of to the first criterion and competitor.
+  var POSITION_KEY = "jingsai-tablet-position:" + cfg.judge + ":" + cfg.desk_url;
 
   // --- small helpers ------------------------------------------------------------------------
 
@@ -265,6 +268,7 @@
         ' <button type="button" class="link" data-dismiss="' + index + '">' + esc(T.dismiss) + "</button></div>";
     });
     if (stale) parts.unshift('<div class="flash" id="stale-notice">' + esc(T.cached) + "</div>");
+    if (!navigator.onLine) parts.unshift('<div class="offline-banner" role="status" id="offline-banner">' + esc(T.offline) + "</div>");
     if (others) parts.push('<div class="flash">' + esc(T.others.replace("%(count)s", others)) + "</div>");
     if (desk && desk.undrawn) parts.push('<div class="flash">' + esc(T.undrawn.replace("%(count)s", desk.undrawn)) + "</div>");
     var conflicts = items.filter(function (i) { return i.state === "conflict"; });
@@ -351,11 +355,25 @@
       criterion.aspects.map(function (a) { return renderAspect(criterion, a, competitor); }).join("");
   }
 
+  function rememberPosition() {
+    try { localStorage.setItem(POSITION_KEY, JSON.stringify(view)); } catch (e) { /* storage full or off */ }
+  }
+
+  function rememberedPosition() {
+    try { return JSON.parse(localStorage.getItem(POSITION_KEY) || "null"); } catch (e) { return null; }
+  }
+
+  function firstOpenCriterion() {
+    // A locked criterion cannot be marked: open the first one that can, unless all are locked.
+    var open = desk.criteria.filter(function (c) { return !c.locked || c.reopened.length; });
+    return (open.length ? open : desk.criteria)[0];
+  }
+
   function render() {
     renderBar();
     if (!desk) return;
     renderNotices();
-    if (!view.criterion || !criterionOf(view.criterion)) view.criterion = desk.criteria.length ? desk.criteria[0].code : null;
+    if (!view.criterion || !criterionOf(view.criterion)) view.criterion = desk.criteria.length ? firstOpenCriterion().code : null;
     var criterion = view.criterion && criterionOf(view.criterion);
     renderCriteria();
     if (!criterion) return;
@@ -371,8 +389,8 @@
     var target = event.target.closest("button");
     if (!target || target.disabled) return;
     var d = target.dataset;
-    if (d.criterion) { view.criterion = d.criterion; view.competitor = null; render(); }
-    else if (d.competitor) { view.competitor = d.competitor; render(); }
+    if (d.criterion) { view.criterion = d.criterion; view.competitor = null; render(); rememberPosition(); }
+    else if (d.competitor) { view.competitor = d.competitor; render(); rememberPosition(); }
     else if (d.aspect && d.value != null) { record(d.aspect, view.competitor, d.value); }
     else if (d.keep) { resolve(d.keep, true); }
     else if (d.take) { resolve(d.take, false); }
@@ -395,16 +413,30 @@
     record(aspect, view.competitor, value.toFixed(2));
   }
 
+  function precacheShell(registration) {
+    // The page was fetched before its service worker existed, so the worker has not seen it: hand
+    // it this page and the files the page loaded, so that the very first visit already reloads offline.
+    var urls = [location.pathname];
+    document.querySelectorAll("link[rel=stylesheet][href], script[src]").forEach(function (el) {
+      urls.push(el.getAttribute("href") || el.getAttribute("src"));
+    });
+    if (registration.active) registration.active.postMessage({ type: "precache", urls: urls });
+  }
+
   function start() {
     if ("serviceWorker" in navigator && cfg.worker_url) {
       navigator.serviceWorker.register(cfg.worker_url, { scope: cfg.worker_scope }).catch(function () { return null; });
+      navigator.serviceWorker.ready.then(precacheShell);
     }
+    var saved = rememberedPosition();
+    if (saved) { view.criterion = saved.criterion; view.competitor = saved.competitor; }
     var root = $("tablet");
     root.addEventListener("click", onClick);
     root.addEventListener("submit", onSubmit);
     $("sync-now").addEventListener("click", function () { sync(); });
     window.addEventListener("online", function () { sync(); });
     window.addEventListener("offline", render);
+    window.addEventListener("online", render);
     setInterval(function () { if (navigator.onLine) sync(); }, 15000);
     openDatabase()
       .then(function (opened) { database = opened; return readOutbox(); })
