@@ -91,3 +91,27 @@ def test_demo_if_absent_opens_the_appeals_window_again(ctx, demo):
     assert result.exit_code == 0 and "appeals open again in CARE-E" in result.output
     db.session.expire_all()
     assert results_of(event_by_code("DEMO-PROV").skill("CARE-E")).appeals_close_at == FROZEN_NOW + timedelta(hours=2)
+
+
+def test_organizer_home_counts_what_waits_and_links_each_board(client, demo):
+    page = _home(client, "organizer")
+    assert "/events/DEMO-PROV/board" in page
+    assert "1 open flags" in page or "open flags" in page
+    assert "1 skills without certificates" in page
+    _all_links_open(client, page)
+
+
+def test_the_board_names_each_skills_stage_and_its_next_action(client, demo):
+    login(client, "organizer", PASSWORD)
+    client.get("/lang/en")
+    page = client.get("/events/DEMO-PROV/board").get_data(as_text=True)
+    stages = dict(re.findall(r'data-skill="([^"]+)" data-stage="([^"]+)"', page))
+    assert stages == {"WELD-E": "marking", "CNC-S": "certificates", "CARE-E": "appeals"}
+    assert 'href="/events/DEMO-PROV/certificates"' in page
+    assert 'href="/events/DEMO-PROV/skills/CARE-E/appeals"' in page
+    _all_links_open(client, page)
+
+
+def test_the_board_is_for_the_events_organizers_only(client, demo):
+    login(client, "nanchang", PASSWORD)
+    assert client.get("/events/DEMO-PROV/board").status_code == 403

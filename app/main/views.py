@@ -1,5 +1,5 @@
 """The home page, the start of each role's work: organizers and admins see their events grouped by
-tier and year; judges their panels; unit admins their entries, appeal windows and results; arbiters
+tier and year with what waits in each, and each event's contest board (:mod:`app.main.board`); judges their panels; unit admins their entries, appeal windows and results; arbiters
 the appeals waiting; contestants their entries, results and certificates (:mod:`app.main.worklists`)."""
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.models import Role
-from app.auth.permissions import allow_authenticated
-from app.auth.scope import manageable_unit_ids
+from app.auth.permissions import allow, allow_authenticated
+from app.auth.scope import can_organize, manageable_unit_ids, require
 from app.events.models import Event, EventOrganizer
+from app.events.services import event_by_code
 from app.extensions import db
-from app.main import worklists
+from app.main import board, worklists
 from app.results.labels import template_helpers
 from scoring.tiers import TIERS
 
@@ -43,7 +44,17 @@ def home():
         events = [e for e in events if e.year == year]
     events.sort(key=lambda e: (TIERS[e.tier].rank, -e.year, e.starts_on, e.code))
     by_tier = [(tier, list(items)) for tier, items in groupby(events, key=lambda e: e.tier)]
-    return render_template("main/dashboard.html", by_tier=by_tier, years=years, year=year)
+    waits = {e.id: board.board(e) for e in events}
+    return render_template("main/dashboard.html", by_tier=by_tier, years=years, year=year, waits=waits)
+
+
+@bp.route("/events/<code>/board")
+@allow(Role.ADMIN, Role.ORGANIZER)
+def contest_board(code: str):
+    """One row per skill with its stage and next action; the event's pages grouped by stage."""
+    event = event_by_code(code)
+    require(event is not None and can_organize(current_user, event))
+    return render_template("main/board.html", event=event, waits=board.board(event), stages=board.STAGES)
 
 
 def _worklists(user) -> dict:
