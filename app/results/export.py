@@ -4,7 +4,9 @@ Choices where formats.md is silent: a team row's ``name`` joins its members' nam
 ``unit_points`` count by delegation when the event sets ``delegation_kind`` (a city delegation's
 medals are the city's), else by the contestant's own unit; ``albert_vidal`` entries carry the skill
 and the shown scale. Contestants who did not compete have ``raw_total`` null as well (they were not
-marked). Skills without a marking scheme have no standings and are left out.
+marked). Skills without a marking scheme have no standings and are left out. Each skill says whether
+it is ``complete``: incomplete standings (some criteria not locked, a component missing) carry ranks
+over what is locked but no award.
 """
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ def standings_document(event: Event, tables: list[SkillTable]) -> dict[str, Any]
     doc: dict[str, Any] = {
         "event": event.code,
         "skills": [{"skill": t.skill.code, "standardized": t.results.standardized, "competed": t.results.competed,
-                    "results": [result_document(line, t) for line in t.lines]} for t in tables],
+                    "complete": t.results.complete, "results": [result_document(line, t) for line in t.lines]} for t in tables],
         "best_of_unit": best_of_unit_entries(tables),
     }
     if event.awards == "worldskills":

@@ -125,6 +125,9 @@ class _Build:
                                            .order_by(SchemeCriterion.position)).all()
         self.locked = [c.code for c in self.criteria if c.locked]
         self.incomplete: list[Message] = []
+        # Not yet marked in full (a criterion never locked, a component score missing): no awards. A
+        # criterion reopened for one competitor (an appeal, an amendment) keeps them until re-marked.
+        self.unfinished = False
         self.weights = {c["code"]: c["weight"] for c in skill.components or []}
         self.components = self._component_scores()
         self.penalties = self._penalties()
@@ -166,6 +169,7 @@ class _Build:
     def _check_complete(self) -> None:
         unlocked = [c.code for c in self.criteria if not c.locked]
         if unlocked:
+            self.unfinished = True
             self.incomplete.append(msg("criteria not locked: %(codes)s", codes=", ".join(unlocked)))
         for reopening in open_reopenings(self.skill.id):
             self.incomplete.append(msg("criterion %(criterion)s reopened for %(bib)s",
@@ -218,6 +222,7 @@ class _Build:
             elif code in self.components.get(competitor.id, {}):
                 scores[code] = self.components[competitor.id][code]
             else:
+                self.unfinished = True
                 self.incomplete.append(msg("%(component)s score missing for %(bib)s", component=code,
                                            bib=competitor.lead.contestant_no))
                 scores[code] = Decimal("0.00")
@@ -244,6 +249,8 @@ class _Build:
                       criterion_max={c.code: c.max_total for c in self.scheme.criteria})
         for r in ranked:
             rows[r.key].rank, rows[r.key].skipped_tie_breakers = r.rank, list(r.skipped_tie_breakers)
+        if self.unfinished:  # medals from some criteria only would be read as results: none until complete
+            return
         placed = [Placed(r.key, r.rank, rows[r.key].raw_total, rows[r.key].scale,
                          rows[r.key].scale_unrounded) for r in ranked]
         awards = award_skill(placed, self.event.awards, self.skill.team_size)

@@ -50,7 +50,7 @@ def test_export_json_matches_the_hand_computed_standings(make, tmp_path):
     doc = json.loads(result.stdout)
     assert doc["event"] == "EV1"
     [weld] = doc["skills"]                                       # CARE has no scheme: left out
-    assert (weld["skill"], weld["standardized"], weld["competed"]) == ("WELD", True, 3)
+    assert (weld["skill"], weld["standardized"], weld["competed"], weld["complete"]) == ("WELD", True, 3, True)
     got = [(r["contestant_no"], r["raw_total"], r["scale"], r["rank"], r["award"], r["status"])
            for r in weld["results"]]
     assert got == [("W-01", "79.11", 720, 1, "gold", "competed"), ("W-02", "73.22", 700, 2, "silver", "competed"),

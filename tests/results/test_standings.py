@@ -67,6 +67,15 @@ def test_only_locked_criteria_count_and_the_reason_is_kept(make):
     assert set(lines(world.weld)["W-01"].criteria) == {"B"}
 
 
+def test_incomplete_standings_rank_what_is_locked_but_award_nothing(make):
+    world = World(make)
+    mark_and_lock(world.weld, {"W-01": "3", "W-02": "2", "W-03": "1"}, None)  # theory scores missing
+    found = lines(world.weld)
+    assert [found[b].rank for b in ("W-01", "W-02", "W-03")] == [1, 2, 3]
+    assert {found[b].award for b in found} == {None}
+    assert not any(found[b].technical_expert_proposed for b in found)
+
+
 def test_every_signal_rebuilds_and_moves_the_version(make):
     world = finished_world(make)
     version = results_of(world.weld).version
