@@ -4,11 +4,14 @@
 ("computes and stores pending proposals (approved and rejected ones untouched) and prints them"),
 so the command line and the proposals page show the same rows; it is one audited transaction. It
 prints formats.md's JSON (every approved contestant once, decided ones as decided) and nothing
-else on stdout; a refusal (results not final, no or unknown rule set) goes to stderr with exit 1.
+else on stdout; a refusal (no skill final, no or unknown rule set) goes to stderr with exit 1.
+Skills not final yet get no proposals: they are named on stderr and the command exits 3 (partly
+done), so a script can tell a finished event from one still waiting for some skills.
 """
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from flask.cli import AppGroup
@@ -31,12 +34,16 @@ promotion_group = AppGroup("promotion", help="Competition as assessment: proposa
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
 def propose_command(event_code: str, fmt: str) -> None:
     """Compute and store pending promotion proposals from final results, and print them."""
-    from app.promotion.services import document, propose
+    from app.promotion.services import document, not_final, propose
 
     event = event_or_fail(event_code)
     with cli_transaction():
         data = document(event, propose(event))
+        waiting = not_final(event)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    if waiting:
+        click.echo(f"not final yet, no proposals: {', '.join(waiting)}", err=True)
+        sys.exit(3)
 
 
 @promotion_group.command("export")

@@ -7,8 +7,10 @@ registration of the event (each member of a team alike) and stores the answer; :
 
 Choices where promotion.md is silent:
 
-- **Final only**: every skill of the event must be published final; otherwise the refusal names
-  the skills that are not (a skill without a marking scheme has no results and is named too).
+- **Final only, per skill**: proposals come from the skills published final; the others wait (a
+  skill's top-percent rules count only its own entrants, so one skill never needs another's results).
+  With no final skill at all the refusal names the skills (a skill without a marking scheme has no
+  results and is named too); :func:`not_final` names the ones still waiting.
 - **Inputs**: contest = the event's tier, class, effective tier, the year the event *ended*, the
   skill's occupation and team size and the skill's count of competed entrants (``SkillResults``);
   candidate = rank and award of the competitor's standing (a team's standing for every member),
@@ -104,11 +106,13 @@ def not_final(event: Event) -> list[str]:
     return missing
 
 
-def _require_final(event: Event) -> None:
+def _final_skills(event: Event) -> list[Skill]:
     missing = not_final(event)
-    if missing:
+    final = [skill for skill in event.skills if skill.code not in missing]
+    if not final:
         raise PromotionError(msg("promotion proposals need final results; not final: %(skills)s",
                                  skills=", ".join(missing)))
+    return final
 
 
 # --- computing ---------------------------------------------------------------------------------------
@@ -215,16 +219,16 @@ def _compute_skill(event: Event, skill: Skill, rules: Rules, existing: dict[int,
 
 
 def propose(event: Event) -> list[PromotionProposal]:
-    """Compute and store the event's proposals (decided ones untouched) from its final results."""
+    """Compute and store the proposals of the event's final skills (decided ones untouched)."""
     rules = rules_of(event)
-    _require_final(event)
+    final = _final_skills(event)
     existing = _existing(event)
-    changed = sum(_compute_skill(event, skill, rules, existing) for skill in event.skills)
+    changed = sum(_compute_skill(event, skill, rules, existing) for skill in final)
     db.session.flush()
     proposals = proposals_of(event)
     audit.record("promotion.propose", "event", event.code, event_id=event.id,
                  after={"rules": rules.code, "version": rules.version, "proposals": len(proposals),
-                        "changed": changed})
+                        "changed": changed, "skills": [skill.code for skill in final]})
     return proposals
 
 

@@ -92,7 +92,8 @@ def compute(code: str):
         found = propose(event)
     except DomainError as error:
         db.session.rollback()
-        flash(translated(error.args[0]), "error")
+        if not_final(event) != sorted(s.code for s in event.skills):  # "nothing final" is on the page already
+            flash(translated(error.args[0]), "error")
         return _back(event, filters)
     db.session.commit()
     flash(_("Computed %(n)s proposal(s); approved and rejected ones are unchanged.", n=len(found)), "success")

@@ -17,7 +17,7 @@ from app.events.models import Registration, SkillGroup
 from app.extensions import db
 from app.people.models import SkillLevelRecord
 from app.promotion.models import ProposalStatus
-from app.promotion.services import PromotionError, proposals_of, propose
+from app.promotion.services import PromotionError, not_final, proposals_of, propose
 from app.results.publication import publish
 from tests.marking.builders import audit_entries, run
 from tests.promotion.world import WELD_OCCUPATION, promotion_world
@@ -58,12 +58,15 @@ def test_a_team_member_gets_the_team_placing(make):
     assert str(by_bib["C-02"].message) == "award gold → 技师 (hunan-2022)"
 
 
-def test_refused_before_final_naming_the_skills(make):
+def test_proposed_per_final_skill_and_refused_while_none_is_final(make):
     world = promotion_world(make, final=False)
+    with pytest.raises(PromotionError, match="not final: CARE, WELD"):
+        propose(world.event)
     publish(world.event, skill=world.weld, final=True)
     publish(world.event, skill=world.care)                # provisional only
-    with pytest.raises(PromotionError, match="not final: CARE"):
-        propose(world.event)
+    proposals = propose(world.event)
+    assert proposals and {p.skill.code for p in proposals} == {"WELD"}
+    assert not_final(world.event) == ["CARE"]
 
 
 def test_refused_without_a_rule_set_and_for_an_unknown_one(make):
@@ -116,6 +119,15 @@ def test_propose_cli_refusals_exit_1(make):
     result = run("promotion", "propose", "EV1")
     assert result.exit_code == 1 and "unknown promotion rule set atlantis-2099" in result.stderr
     assert proposals_of(world.event) == []
+
+
+def test_propose_cli_exits_3_naming_the_skills_still_waiting(make):
+    world = promotion_world(make, final=False)
+    publish(world.event, skill=world.weld, final=True)
+    db.session.commit()
+    result = run("promotion", "propose", "EV1")
+    assert result.exit_code == 3 and "not final yet, no proposals: CARE" in result.stderr
+    assert {p["contestant_no"][0] for p in json.loads(result.stdout)["proposals"]} == {"W"}
 
 
 def test_a_level_in_another_occupation_counts_as_none(make):
