@@ -33,6 +33,8 @@ LABELS = {
                     "comprehensive": _l("Comprehensive")},
     "panel_role": {"chief": _l("Chief expert"), "deputy": _l("Deputy chief expert"), "judge": _l("Judge"),
                    "reserve": _l("Reserve judge"), "supervisor": _l("Supervisor")},
+    "awards": {"cn_standard": _l("Chinese standard (gold/silver/bronze, 优胜奖)"),
+               "worldskills": _l("WorldSkills medals")},
     "registration_status": {"submitted": _l("Submitted"), "approved": _l("Approved"), "rejected": _l("Rejected")},
     "attendance": {"competed": _l("Competed"), "absent": _l("Absent"), "withdrawn": _l("Withdrawn"),
                    "disqualified": _l("Disqualified")},

@@ -36,6 +36,7 @@ from reportlab.pdfgen import canvas
 from app.errors import DomainError
 from app.messages import msg
 
+BODY_MARGIN = 4 * cm  # left and right of the body text: inside the frame (1.2 cm) with room to breathe
 QR_SIZE_CM = 3.0  # printed width of the modules (≥ 2.5 cm, certificates.md)
 QR_MAX_VERSION = 10
 PAGE = landscape(A4)
@@ -148,6 +149,19 @@ def body_text(page: CertificatePage) -> list[str]:
     return [f"兹聘请 {page.holder} 同志", f"担任{page.event}{skill}项目{role}。"]
 
 
+def wrapped(text: str, font: str, size: float, max_width: float) -> list[str]:
+    """``text`` in lines no wider than ``max_width``: Chinese breaks between any two characters, so
+    a long event or skill name wraps inside the frame with the same margin on both sides."""
+    lines, current = [], ""
+    for char in text:
+        if current and pdfmetrics.stringWidth(current + char, font, size) > max_width:
+            lines.append(current)
+            current = char.lstrip() if char.isspace() else char
+        else:
+            current += char
+    return [*lines, current] if current or not lines else lines
+
+
 def _draw(pdf: canvas.Canvas, page: CertificatePage, font: str) -> None:
     """Draw one certificate on the canvas's current page and end the page."""
     title = TITLES.get(page.kind, "证书")
@@ -165,8 +179,8 @@ def _draw(pdf: canvas.Canvas, page: CertificatePage, font: str) -> None:
     pdf.setFillColorRGB(0, 0, 0)
     pdf.setFont(font, 20)
     y = height - 7 * cm
-    for line in lines:
-        pdf.drawString(4 * cm, y, line)
+    for line in (part for text in lines for part in wrapped(text, font, 20, width - 2 * BODY_MARGIN)):
+        pdf.drawString(BODY_MARGIN, y, line)
         y -= 1.2 * cm
     pdf.setFont(font, 12)
     y = 5.2 * cm

@@ -155,7 +155,8 @@ def read_token(token: str, keyring: PublicKeys) -> TokenClaims | TokenRefused:
     if isinstance(raw, TokenRefused):
         return raw
     if len(raw) < MIN_TOKEN_BYTES:
-        return _refused(msg("the token is too short to hold a certificate number, digest and signature"))
+        return _refused(msg("the token is too short to hold a certificate number, digest and signature: "
+                            "was it cut short when the link was copied?"))
     if len(raw) == MIN_TOKEN_BYTES:
         return _refused(msg("the token holds no certificate number"))
     key_id = raw[0]
@@ -203,12 +204,15 @@ def _decode(token: str) -> bytes | TokenRefused:
         return _refused(msg("the token has a character that is not base64url at position %(position)s",
                             position=position + 1))
     if len(token) % 4 == 1:
-        return _refused(msg("the token is not valid base64url: no bytes encode to %(length)s characters",
-                            length=len(token)))
+        return _refused(msg("the token is cut short or has one character too many: no bytes encode to "
+                            "%(length)s characters", length=len(token)))
     # Cannot fail: the alphabet and the length are checked above.
     raw = base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_", validate=True)
     if _encode(raw) != token:
-        return _refused(msg("the token is not in its canonical form: its last character was changed"))
+        # Either the token lost its tail (copied from a message, say) or its last character changed:
+        # both leave spare bits that no whole token has, and the token alone cannot tell which.
+        return _refused(msg("the token does not end where a whole token ends: it was cut short when "
+                            "copied, or its last character was changed"))
     return raw
 
 

@@ -44,8 +44,7 @@ class EventForm(FlaskForm):
     registration_opens = DateField(_l("Registration opens"), validators=[Optional()])
     registration_closes = DateField(_l("Registration closes (inclusive)"), validators=[Optional()])
     delegation_kind = SelectField(_l("Delegations are units of kind"), choices=_choices("unit_kind", blank=True))
-    awards = SelectField(_l("Awards"), choices=[("cn_standard", _l("Chinese standard (gold/silver/bronze, 优胜奖)")),
-                                                 ("worldskills", _l("WorldSkills medals"))])
+    awards = SelectField(_l("Awards"), choices=_choices("awards"))
     tie_breakers = SelectMultipleField(
         _l("Tie-breakers"), choices=[(t, LABELS["tie_breaker"][t]) for t in sorted(TIE_BREAKERS)],
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
