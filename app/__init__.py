@@ -108,9 +108,11 @@ def register_template_helpers(app: Flask) -> None:
 def connect_signals(app: Flask) -> None:
     """Later features subscribe to earlier features' signals here (design.md)."""
     from app.certificates import receivers as certificate_receivers
+    from app.marking import late_entries
     from app.promotion import services as promotion
     from app.results import medallists, standings
     standings.connect()
     medallists.connect()
     promotion.connect()
     certificate_receivers.connect()
+    late_entries.connect()

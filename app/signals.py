@@ -28,3 +28,9 @@ promotion_revoked = _signals.signal("promotion_revoked")
 the amending transaction, with ``proposal_id``, ``person_id``, ``occupation``, ``level`` and
 ``certificate_no`` of the level record that was deleted, so the certificates feature can revoke the
 ``level`` certificate."""
+
+late_entry_checks = _signals.signal("late_entry_checks")
+"""Asked before an organizer approves entries on the web, with ``skill_id``: each receiver returns the
+messages (:class:`~app.messages.Message`) saying why an entry approved now comes late (the draw was
+made, a criterion is locked), or an empty list. Registration asks; marking answers (it may not be
+imported by registration), and the organizer confirms before the entry is approved."""

@@ -272,6 +272,17 @@ def approve(registrations: list[Registration]) -> int:
     return len(pending)
 
 
+def late_entry_reasons(registrations: list[Registration]) -> list[Message]:
+    """Why approving these submitted entries now comes late, per skill (empty when it does not)."""
+    from app.signals import late_entry_checks
+
+    reasons: list[Message] = []
+    for skill in {r.skill for r in registrations if r.status == RegistrationStatus.SUBMITTED}:
+        for _receiver, found in late_entry_checks.send(skill.event_id, skill_id=skill.id):
+            reasons.extend(found or [])
+    return reasons
+
+
 def reject(registrations: list[Registration], reason: str) -> int:
     """Reject with a reason the unit will read; approved ones too (a change after approval)."""
     reason = (reason or "").strip()

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.events.models import Skill, Unit
@@ -56,6 +56,8 @@ class ReviewForm(FlaskForm):
     registrations = SelectMultipleField(coerce=int, choices=[], validate_choice=False)
     action = SelectField(choices=[("approve", _l("Approve")), ("reject", _l("Reject"))])
     reason = StringField(_l("Reason for rejection"), validators=[Optional(), Length(max=500)])
+    # Set by the confirmation page an approval after the draw or a lock asks for.
+    confirm_late = BooleanField()
 
 
 class AttendanceForm(FlaskForm):

@@ -27,6 +27,7 @@ from app.events.registration import (
     CONTESTANT_COLUMNS,
     approve,
     events_for_units,
+    late_entry_reasons,
     register_one,
     register_rows,
     registrations_by_id,
@@ -221,6 +222,11 @@ def review(code: str):
     if not chosen:
         flash(_("Tick at least one registration."), "error")
         return _back_to_list(event)
+    if form.action.data == "approve" and not form.confirm_late.data:
+        late = late_entry_reasons(chosen)
+        if late:  # after the draw or a lock: the organizer confirms knowing what follows
+            return render_template("registration/confirm_late.html", event=event, chosen=chosen,
+                                   reasons=[translated(r) for r in late], form=ReviewForm(formdata=None))
     try:
         if form.action.data == "approve":
             count = approve(chosen)
