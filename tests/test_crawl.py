@@ -1,0 +1,104 @@
+"""Every demo role, from its home page, by links only: nothing answers 4xx or 5xx within four clicks,
+and every page the role may open (its GET routes in the permission table) is among those reached.
+
+What cannot be reached by a link is listed below with the reason (a JSON document a page's script
+polls, a link sent by message, a download that needs an object the demo does not have yet); any
+other GET route a role is admitted to and cannot reach is a dead end, and fails here.
+"""
+from __future__ import annotations
+
+import re
+from collections import deque
+from datetime import datetime
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from flask import current_app
+
+from app import clock
+from app.auth.models import Role
+from app.auth.permissions import permission_table
+from tests.conftest import login
+
+DEPTH = 4
+ROLES = {"admin": Role.ADMIN, "organizer": Role.ORGANIZER, "jiujiang": Role.UNIT_ADMIN,
+         "arbiter": Role.ARBITER, "weld-chief": Role.EXPERT, "contestant": Role.CONTESTANT}
+# Accounts that are crawled for errors only: what their role may open is covered by the one above
+# (a judge's pages are a subset of the chief expert's; Nanchang's of Jiujiang's).
+ERRORS_ONLY = ["weld-j1", "nanchang"]
+# Reached otherwise than by a link on a page.
+NOT_LINKS = {
+    "static": "files the pages load",
+    "auth.set_language": "the language switch, followed by every test",
+    "auth.login": "where a logged-out visitor lands",
+    "auth.login_link": "a one-time link sent by message",
+    "api_marks.desk": "JSON the tablet page's script loads",
+    "tablet.worker": "the tablet page's service worker script",
+    "certificates.job_status": "JSON the certificates page polls",
+    "certificates.keys": "the public key set, for offline verifiers",
+    "certificates.verify_page": "opened from a certificate's QR code",
+    "events.self_register": "a public form whose link the organizer shares",
+    "events.self_registration_done": "shown after a self-registration",
+    "results.public_event": "public: opened by anyone, linked for organizers and unit admins",
+}
+# Pages that need an object the demo has not made yet (issued certificates, finished jobs, …).
+NEEDS_DATA = {
+    "certificates.certificate_pdf": "an issued certificate",
+    "certificates.job_zip": "a finished certificate job",
+    "certificates.job_pdf": "a finished certificate job",
+    "grants.line_page": "a computed grant line",
+    "promotion.levels": "a person's level history, linked from decided proposals",
+}
+LINK = re.compile(r'href="(/[^"]*)"')
+
+
+# Inside the demo's registration window, three weeks before its contest days.
+DEMO_DAY = datetime(2026, 11, 23, 9, 30, tzinfo=clock.SHANGHAI)
+
+
+@pytest.fixture()
+def demo(ctx):
+    with clock.frozen(DEMO_DAY):
+        result = current_app.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        yield
+
+
+def _crawl(client) -> tuple[dict[str, int], set[str]]:
+    """Breadth-first over same-site links to DEPTH clicks: status per URL, endpoints reached."""
+    adapter = current_app.url_map.bind("localhost")
+    seen, endpoints = {}, set()
+    queue = deque([("/", 0)])
+    while queue:
+        url, depth = queue.popleft()
+        if url in seen:
+            continue
+        response = client.get(url)
+        seen[url] = response.status_code
+        endpoints.add(adapter.match(urlsplit(url).path, method="GET")[0])
+        if depth == DEPTH or not response.content_type.startswith("text/html"):
+            continue
+        for href in LINK.findall(response.get_data(as_text=True)):
+            href = urldefrag(href.replace("&amp;", "&"))[0]
+            if not href.startswith(("/static/", "/lang/")) and href not in seen:
+                queue.append((href, depth + 1))
+    return seen, endpoints
+
+
+def _admitted_gets(role: Role) -> set[str]:
+    table = permission_table(current_app)
+    gets = {rule.endpoint for rule in current_app.url_map.iter_rules() if "GET" in rule.methods}
+    return {e for e in gets if table[e] is not None and table[e].admits(role) and not table[e].public}
+
+
+@pytest.mark.parametrize("username", [*ROLES, *ERRORS_ONLY])
+def test_every_page_of_the_role_is_reached_from_home_without_an_error(client, demo, username):
+    login(client, username, "jingsai-demo")
+    client.get("/lang/en")
+    seen, reached = _crawl(client)
+    errors = {url: status for url, status in seen.items() if status >= 400}
+    assert errors == {}
+    if username in ERRORS_ONLY:
+        return
+    unreachable = _admitted_gets(ROLES[username]) - reached - set(NOT_LINKS) - set(NEEDS_DATA)
+    assert unreachable == set(), f"{username} cannot reach by a link: {sorted(unreachable)}"
