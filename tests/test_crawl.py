@@ -1,5 +1,6 @@
 """Every demo role, from its home page, by links only: nothing answers 4xx or 5xx within four clicks,
-and every page the role may open (its GET routes in the permission table) is among those reached.
+every page the role may open (its GET routes in the permission table) is among those reached, and
+no page of the Chinese interface shows a code identifier (``cn_standard``) outside a code element.
 
 What cannot be reached by a link is listed below with the reason (a JSON document a page's script
 polls, a link sent by message, a download that needs an object the demo does not have yet); any
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from html.parser import HTMLParser
 from datetime import datetime
 from urllib.parse import urldefrag, urlsplit
 
@@ -64,8 +66,9 @@ def demo(ctx):
         yield
 
 
-def _crawl(client) -> tuple[dict[str, int], set[str]]:
-    """Breadth-first over same-site links to DEPTH clicks: status per URL, endpoints reached."""
+def _crawl(client, depth_limit: int = DEPTH, pages: dict[str, str] | None = None) -> tuple[dict[str, int], set[str]]:
+    """Breadth-first over same-site links to ``depth_limit`` clicks: status per URL, endpoints
+    reached; the HTML of each page goes into ``pages`` when given."""
     adapter = current_app.url_map.bind("localhost")
     seen, endpoints = {}, set()
     queue = deque([("/", 0)])
@@ -76,7 +79,11 @@ def _crawl(client) -> tuple[dict[str, int], set[str]]:
         response = client.get(url)
         seen[url] = response.status_code
         endpoints.add(adapter.match(urlsplit(url).path, method="GET")[0])
-        if depth == DEPTH or not response.content_type.startswith("text/html"):
+        if not response.content_type.startswith("text/html"):
+            continue
+        if pages is not None:
+            pages[url] = response.get_data(as_text=True)
+        if depth == depth_limit:
             continue
         for href in LINK.findall(response.get_data(as_text=True)):
             href = urldefrag(href.replace("&amp;", "&"))[0]
@@ -91,13 +98,49 @@ def _admitted_gets(role: Role) -> set[str]:
     return {e for e in gets if table[e] is not None and table[e].admits(role) and not table[e].public}
 
 
+class _Text(HTMLParser):
+    """The text a reader sees: outside code, scripts, styles and attributes."""
+
+    SKIP = {"code", "script", "style", "pre", "kbd", "samp"}
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.parts = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag in self.SKIP
+
+    def handle_endtag(self, tag):
+        self.depth -= tag in self.SKIP
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.parts.append(data)
+
+
+IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b")
+
+
+def _identifiers(pages: dict[str, str]) -> dict[str, list[str]]:
+    found = {}
+    for url, html in pages.items():
+        parser = _Text()
+        parser.feed(html)
+        words = sorted(set(IDENTIFIER.findall(" ".join(parser.parts))))
+        if words:
+            found[url] = words
+    return found
+
+
 @pytest.mark.parametrize("username", [*ROLES, *ERRORS_ONLY])
-def test_every_page_of_the_role_is_reached_from_home_without_an_error(client, demo, username):
+def test_every_page_of_the_role_is_reached_from_home_in_chinese_without_an_error(client, demo, username):
+    """One crawl per account, in the default zh-CN: statuses, coverage, and no code identifiers."""
     login(client, username, "jingsai-demo")
-    client.get("/lang/en")
-    seen, reached = _crawl(client)
-    errors = {url: status for url, status in seen.items() if status >= 400}
-    assert errors == {}
+    client.get("/lang/zh_CN")
+    pages: dict[str, str] = {}
+    seen, reached = _crawl(client, pages=pages)
+    assert {url: status for url, status in seen.items() if status >= 400} == {}
+    assert _identifiers(pages) == {}
     if username in ERRORS_ONLY:
         return
     unreachable = _admitted_gets(ROLES[username]) - reached - set(NOT_LINKS) - set(NEEDS_DATA)
