@@ -42,11 +42,11 @@ def test_no_page_scrolls_sideways_on_a_phone_or_a_tablet(browser, live_server, u
     page = context.new_page()
     log_in(page, live_server, username)
     wide, paths = [], _pages(page, live_server)
-    assert len(paths) >= 3, paths  # the home page and what it leads to
+    assert len(paths) >= 2, paths  # the home page and what it leads to
     for path in paths:
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
-            page.goto(live_server + path, wait_until="domcontentloaded")
+            page.goto(live_server + path)  # "load": the style sheet is applied
             scroll = page.evaluate("document.documentElement.scrollWidth")
             if scroll > width:
                 wide.append(f"{path} at {width}px: {scroll}px wide")
