@@ -41,11 +41,19 @@ def app(database_url):
     # the locale on it, so forget it at each request as a fresh context would.
     application.before_request(flask_babel.refresh)
     with application.app_context():
-        from flask_migrate import downgrade, upgrade
+        from flask_migrate import upgrade
         if db.engine.dialect.name == "postgresql":
-            downgrade(revision="base")
+            _empty_schema()
         upgrade()
     yield application
+
+
+def _empty_schema() -> None:
+    """Start from an empty schema, not ``downgrade base``: a database left at a revision this
+    checkout does not know (another branch's migration) cannot be downgraded."""
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
 
 
 @pytest.fixture(autouse=True)

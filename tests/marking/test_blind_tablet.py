@@ -4,6 +4,7 @@ judge's own unit's competitor (conflict of interest, checked with the real units
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -23,7 +24,9 @@ def forbidden_words() -> set[str]:
 
 
 def leaks(text: str) -> set[str]:
-    return {word for word in forbidden_words() if word in text}
+    """Whole words only: a two-letter unit code such as "JX" turns up inside random tokens."""
+    return {word for word in forbidden_words()
+            if re.search(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", text)}
 
 
 def post(client, competitor: str, aspect: str = "B1.1", value: str = "10") -> dict:
