@@ -55,9 +55,11 @@ def merged_path(job: CertificateJob) -> Path:
     return job_directory(job).with_suffix(".pdf")
 
 
-def create_job(event: Event, skill: Skill | None, kinds: list[CertificateKind]) -> CertificateJob:
-    """Issue (allocate numbers) and store a queued job; the caller commits, then starts it."""
-    result = issue_for_results(event, skill, kinds)
+def create_job(event: Event, skill: Skill | None, kinds: list[CertificateKind], *,
+               only_final: bool = False) -> CertificateJob:
+    """Issue (allocate numbers) and store a queued job; the caller commits, then starts it. A job
+    of every skill renders the event's issued certificates, so ``only_final`` needs nothing more."""
+    result = issue_for_results(event, skill, kinds, only_final=only_final)
     job = CertificateJob(event_id=event.id, skill_id=skill.id if skill else None,
                          kinds=[k.value for k in kinds], state=JobState.QUEUED, done=0,
                          total=len(result.certificates), created_by=audit.current_actor(), created_at=clock.now())

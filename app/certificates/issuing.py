@@ -154,10 +154,17 @@ def level_issuer(event: Event) -> Unit:
     return event.level_certificate_issuer or award_issuer(event)
 
 
-def final_skills(event: Event, skill: Skill | None) -> list[Skill]:
-    """The skills in scope, refused unless every one has final results."""
+def is_final(skill: Skill) -> bool:
+    return (r := results_of(skill)) is not None and r.final
+
+
+def final_skills(event: Event, skill: Skill | None, *, only_final: bool = False) -> list[Skill]:
+    """The skills in scope, refused unless every one has final results; ``only_final`` narrows
+    "every skill" to those already final (the web's default while other skills still wait)."""
     skills = [skill] if skill is not None else sorted(event.skills, key=lambda s: s.code)
-    not_final = [s.code for s in skills if (r := results_of(s)) is None or not r.final]
+    if only_final and skill is None:
+        skills = [s for s in skills if is_final(s)]
+    not_final = [s.code for s in skills if not is_final(s)]
     if not_final or not skills:
         raise CertificateError(msg("certificates need final results; not final yet: %(skills)s",
                                    skills=", ".join(not_final) or event.code))
@@ -288,11 +295,12 @@ def certificates_of(event: Event, skills: Sequence[Skill] | None = None,
 
 
 def issue_for_results(event: Event, skill: Skill | None = None,
-                      kinds: Iterable[CertificateKind] = (CertificateKind.AWARD,)) -> IssueResult:
+                      kinds: Iterable[CertificateKind] = (CertificateKind.AWARD,), *,
+                      only_final: bool = False) -> IssueResult:
     """Issue (or re-render) the certificates of final results: award, and participation/expert when
     asked. Level certificates are issued on promotion; asked for here they are listed as they are."""
     kinds = list(dict.fromkeys(kinds))
-    skills = final_skills(event, skill)
+    skills = final_skills(event, skill, only_final=only_final)
     result_kinds = [k for k in kinds if k != CertificateKind.LEVEL]
     dues = dues_for_results(event, skills, result_kinds)
     scope = certificates_of(event, skills, result_kinds)

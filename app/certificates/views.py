@@ -42,7 +42,7 @@ from app.auth.permissions import allow, allow_public
 from app.auth.scope import can_organize, require
 from app.certificates import bulk
 from app.certificates.forms import JobForm, RevokeForm
-from app.certificates.issuing import CertificateError, certificates_of, parse_kinds, revoke
+from app.certificates.issuing import CertificateError, certificates_of, is_final, parse_kinds, revoke
 from app.certificates.models import Certificate, CertificateJob, CertificateKind, JobState
 from app.certificates.output import render_certificate
 from app.certificates.own import is_holder, own_certificates
@@ -107,10 +107,34 @@ def index(code: str):
     jobs = db.session.scalars(db.select(CertificateJob).where(CertificateJob.event_id == event.id)
                               .order_by(CertificateJob.id.desc()).limit(10)).all()
     job_form = JobForm()
-    job_form.skill.choices = [("", _("Every skill"))] + [(s.code, f"{s.code} {s.name}") for s in event.skills]
+    job_form.skill.choices = _skill_choices(event)
+    if not job_form.skill.data:
+        job_form.skill.data = job_form.skill.choices[0][0]
     return render_template("certificates/index.html", event=event, certificates=certificates_of(event),
                            jobs=jobs, job_form=job_form, revoke_form=RevokeForm(), award_text=award_or_level_text,
-                           merged_exists=lambda job: bulk.merged_path(job).is_file())
+                           merged_exists=lambda job: bulk.merged_path(job).is_file(),
+                           job_state_text=job_state_text, kinds_text=lambda kinds: ", ".join(map(kind_text, kinds)))
+
+
+FINAL_SKILLS = "*final"
+
+
+def _skill_choices(event: Event) -> list[tuple[str, str]]:
+    """Every final skill first (the default): certificates can only be issued for final results,
+    and a skill still marking must not block the others."""
+    skills = sorted(event.skills, key=lambda s: s.code)
+    final = [s.code for s in skills if is_final(s)]
+    if final and len(final) < len(skills):
+        first = [(FINAL_SKILLS, _("Every skill with final results (%(skills)s)", skills=", ".join(final)))]
+    else:
+        first = [("", _("Every skill"))]
+    return first + [(s.code, f"{s.code} {s.name}" + ("" if s.code in final else " · " + _("not final yet")))
+                    for s in skills]
+
+
+def job_state_text(state: JobState | str) -> str:
+    return {"queued": _("queued"), "running": _("running"), "done": _("done"),
+            "failed": _("failed")}.get(str(state), str(state))
 
 
 @bp.route("/events/<code>/certificates/<int:certificate_id>/revoke", methods=["POST"])
@@ -137,13 +161,17 @@ def revoke_certificate(code: str, certificate_id: int):
 def start_job(code: str):
     event = _event_for_organizer(code)
     form = JobForm()
-    form.skill.choices = [("", "")] + [(s.code, s.code) for s in event.skills]
+    form.skill.choices = _skill_choices(event)
     try:
         if not form.validate_on_submit():
             raise CertificateError(_("Choose a skill or every skill, and the kinds of certificates."))
-        skill = event.skill(form.skill.data) if form.skill.data else None
-        job = bulk.create_job(event, skill, parse_kinds(",".join(form.kinds.data or ["award"])))
+        only_final = form.skill.data == FINAL_SKILLS
+        skill = event.skill(form.skill.data) if form.skill.data and not only_final else None
+        job = bulk.create_job(event, skill, parse_kinds(",".join(form.kinds.data or ["award"])),
+                              only_final=only_final)
         db.session.commit()
+        flash(_("%(count)s certificates issued; rendering them now. The zip and the PDF appear when the job is done.",
+                count=job.total), "success")
     except DomainError as error:
         db.session.rollback()
         flash(translated(error.args[0]) if error.args else str(error), "error")
@@ -180,7 +208,7 @@ def job_status(code: str, job_id: int):
     job = _job(_event_for_organizer(code), job_id)
     db.session.refresh(job)
     done = job.state == JobState.DONE
-    return jsonify(id=job.id, state=job.state.value, done=job.done, total=job.total, error=job.error,
+    return jsonify(id=job.id, state=job.state.value, state_text=job_state_text(job.state), done=job.done, total=job.total, error=job.error,
                    zip=url_for("certificates.job_zip", code=code, job_id=job.id) if done else None,
                    pdf=url_for("certificates.job_pdf", code=code, job_id=job.id)
                    if done and bulk.merged_path(job).is_file() else None)

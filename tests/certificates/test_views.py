@@ -192,3 +192,31 @@ def test_the_event_page_links_the_certificates_page(world, client):
     login_en(client, "org")
     page = client.get("/events/EV1").get_data(as_text=True)
     assert 'href="/events/EV1/certificates"' in page
+
+
+def test_the_job_form_defaults_to_the_final_skills_and_says_what_it_did(world, client):
+    """CARE is not final: "every skill" would be refused, so the default is every final skill."""
+    login_en(client, "org")
+    page = client.get("/events/EV1/certificates").text
+    assert '<option selected value="*final">Every skill with final results (WELD)</option>' in page
+    assert "not final yet" in page
+    response = client.post("/events/EV1/certificates/jobs", data={"skill": "*final", "kinds": ["award"]},
+                           follow_redirects=True)
+    job = db.session.scalar(select(CertificateJob))
+    assert job.state == JobState.DONE and job.total == 3 and job.skill_id is None
+    assert "3 certificates issued" in response.text
+    assert "Award certificate" in response.text and ">done<" in response.text  # the job line in words
+    assert client.get(f"/events/EV1/certificates/jobs/{job.id}.json").get_json()["state_text"] == "done"
+
+
+def test_the_certificates_table_tells_number_from_bib_in_chinese(world, client):
+    login_en(client, "org")
+    client.get("/lang/zh_CN")
+    page = client.get("/events/EV1/certificates").text
+    assert "<th>证书编号</th>" in page and "<th>编号</th>" in page
+
+
+def test_the_verdict_names_the_issuer(world, client):
+    client.get("/lang/en")
+    page = client.get(path_of(gold())).text
+    assert f"Issued by {world.hrss.name}, certificate number {gold().number}." in page

@@ -347,3 +347,14 @@ def test_rebuild_keeps_private_skills_out_of_the_public_listing(client, world):
     db.session.commit()
     assert results_of(world.care).publication == Publication.PRIVATE
     assert "/results/EV1/CARE" not in client.get(EVENT).text
+
+
+def test_the_public_page_shows_penalties_where_the_total_is_not_the_criteria_sum(client, world):
+    publish_skill(world)
+    client.get("/lang/en")
+    assert "Penalties" not in client.get(WELD).text   # no column while nobody has one
+    add_penalty(world.weld, world.competitor("W-02"), Decimal("1.00"), "safety")
+    db.session.commit()
+    page = client.get(WELD).text
+    assert "<th class=\"num\">Penalties</th>" in page and 'title="safety">−1.00</span>' in page
+    assert "79.66" in page and "minus penalties" in page
