@@ -22,6 +22,8 @@ demo: translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-absent
 	@echo "Jingsai: open http://127.0.0.1:$(PORT)/ and log in as organizer / jingsai-demo (more accounts in README.md)"
+	@# The task queue's worker (bulk certificates) runs beside the web server and stops with it.
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: translations

@@ -28,6 +28,7 @@ def register_extensions(app: Flask) -> None:
     from app.db import configure_sqlite
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n import select_locale
+    from app import queue
 
     Path(app.instance_path).mkdir(exist_ok=True)
     db.init_app(app)
@@ -38,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
+    queue.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
 

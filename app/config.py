@@ -48,6 +48,13 @@ class Config:
     CERTIFICATE_NUMBER_TEMPLATES: ClassVar[dict[str, dict[str, str]]] = {}
     # Verification page look-ups per client address per minute (app.certificates.verification).
     VERIFY_MAX_PER_MINUTE = 30
+    # Shared state of several app servers (task queue; cache and rate limits where they use it).
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    # The task queue's storage without Redis: a SQLite file (app.queue).
+    QUEUE_PATH = os.environ.get("QUEUE_PATH") or str(INSTANCE_DIR / "queue.sqlite3")
+    QUEUE_IMMEDIATE = False
+    # A job with no heartbeat for this long has lost its worker and is queued again (app.certificates.bulk).
+    JOB_STALE_AFTER = timedelta(minutes=2)
     # Bulk certificate jobs write their PDFs and zip here (app.certificates.bulk).
     CERTIFICATE_JOBS_DIR = os.environ.get("CERTIFICATE_JOBS_DIR") or str(INSTANCE_DIR / "certificates")
     # A judge loads a page at 07:00 and may submit it at 19:00: the CSRF token must outlive a
@@ -90,7 +97,7 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     SERVER_NAME = "localhost"
-    CERTIFICATE_JOBS_INLINE = True  # bulk certificate jobs run in the request, not a thread
+    QUEUE_IMMEDIATE = True  # tasks (bulk certificate jobs) run in the request that queues them
 
 
 CONFIGS = {"production": Config, "development": DevConfig, "test": TestConfig}

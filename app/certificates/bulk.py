@@ -13,24 +13,25 @@ drawing code (:func:`app.certificates.pdf.render_many`) rather than merged from 
 so production needs no PDF-merging library. It costs a second rendering pass (about as long as the
 first); it is written aside and renamed into place like the rest.
 
-The web starts :func:`run_job` in a background thread of the worker that created the job (a
-stored job whose thread died with its worker shows as running without moving; the organizer's
-page offers "resume", which runs it again). A task queue would survive restarts by itself; this
-app has none, and a few thousand certificates take a minute.
+The web puts the job on the task queue (:func:`enqueue`, :mod:`app.tasks`) and a worker process
+runs it. A running job beats (``heartbeat_at``) at each progress commit; a worker claims a job by a
+conditional update, so two messages for one job never render it twice, and a job whose worker was
+killed goes stale and is queued again by the periodic sweep (:func:`stalled_jobs`) — or at once by
+the organizer's "resume".
 """
 from __future__ import annotations
 
 import secrets
-import threading
 import zipfile
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import current_app
+from sqlalchemy import func, or_, select, update
 
 from app import audit, clock
 from app.certificates.issuing import certificates_of, issue_for_results
 from app.certificates.models import CertificateJob, CertificateKind, CertificateStatus, JobState
-from app.certificates.output import MANIFEST, page_of, write_manifest, write_one
+from app.certificates.output import MANIFEST, prepare, write_manifest, write_prepared
 from app.certificates.pdf import render_many
 from app.events.models import Event, Skill
 from app.extensions import db
@@ -78,30 +79,64 @@ def _job_certificates(job: CertificateJob) -> list:
     return [c for c in found if c.status == CertificateStatus.ISSUED]
 
 
+def _stale_before():
+    return clock.now() - current_app.config["JOB_STALE_AFTER"]
+
+
+def claim(job_id: int) -> bool:
+    """Mark the job running, unless it is done or another worker's heartbeat is still fresh; commits."""
+    claimed = db.session.execute(
+        update(CertificateJob)
+        .where(CertificateJob.id == job_id, CertificateJob.state != JobState.DONE,
+               or_(CertificateJob.state != JobState.RUNNING, CertificateJob.heartbeat_at.is_(None),
+                   CertificateJob.heartbeat_at < _stale_before()))
+        .values(state=JobState.RUNNING, heartbeat_at=clock.now(), error=None, finished_at=None)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    db.session.commit()
+    return claimed
+
+
+def stalled_jobs() -> list[int]:
+    """Jobs queued or running with no sign of life for ``JOB_STALE_AFTER``: their worker is gone."""
+    last_sign = func.coalesce(CertificateJob.heartbeat_at, CertificateJob.created_at)
+    return list(db.session.scalars(select(CertificateJob.id).where(
+        CertificateJob.state.in_([JobState.QUEUED, JobState.RUNNING]), last_sign < _stale_before())))
+
+
+def enqueue(job: CertificateJob) -> None:
+    """Hand a committed job to the queue (run at once where the queue is immediate: tests)."""
+    from app.tasks import render_certificate_job
+    render_certificate_job(job.id)
+
+
 def run_job(job_id: int) -> CertificateJob:
-    """Render (or resume rendering) a job; commits its progress. Never raises: a failure is stored."""
+    """Render (or resume rendering) a job; commits its progress. Never raises: a failure is stored.
+    Does nothing to a job that is done or that another worker is rendering."""
+    if not claim(job_id):
+        return db.session.get(CertificateJob, job_id)
     job = db.session.get(CertificateJob, job_id)
+    db.session.refresh(job)
     try:
-        job.state, job.error, job.finished_at = JobState.RUNNING, None, None
-        certificates = _job_certificates(job)
-        job.total, job.done = len(certificates), 0
-        db.session.commit()
-        directory = job_directory(job)
+        prepared = [prepare(certificate) for certificate in _job_certificates(job)]
+        job.total, job.done = len(prepared), 0
+        event_code, directory, zip_file, merged_file = job.event.code, job_directory(job), zip_path(job), merged_path(job)
+        title = f"{event_code} {job.skill.code if job.skill else ''} 证书".replace("  ", " ")
+        db.session.commit()   # no transaction while rendering: on SQLite one would hold the write lock
         directory.mkdir(parents=True, exist_ok=True)
         entries = []
-        for done, certificate in enumerate(certificates, 1):
-            entries.append(write_one(certificate, directory))
-            if done % PROGRESS_EVERY == 0 or done == len(certificates):
-                job.done = done
+        for done, item in enumerate(prepared, 1):
+            entries.append(write_prepared(item, directory))
+            if done % PROGRESS_EVERY == 0 or done == len(prepared):
+                job.done, job.heartbeat_at = done, clock.now()
                 db.session.commit()
-        write_manifest(job.event.code, entries, directory)
-        partial = zip_path(job).with_suffix(".zip.part")
+        write_manifest(event_code, entries, directory)
+        partial = zip_file.with_suffix(".zip.part")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
             for entry in entries:
                 archive.write(directory / entry["file"], entry["file"])
             archive.write(directory / MANIFEST, MANIFEST)
-        partial.replace(zip_path(job))
-        write_merged(job, certificates, [e["verify_url"] for e in entries])
+        partial.replace(zip_file)
+        write_merged([item.page for item in prepared], merged_file, title)
         job.state, job.finished_at = JobState.DONE, clock.now()
         db.session.commit()
     except Exception as error:  # stored for the page; the traceback goes to the log
@@ -113,28 +148,12 @@ def run_job(job_id: int) -> CertificateJob:
     return job
 
 
-def write_merged(job: CertificateJob, certificates: list, urls: list[str]) -> Path | None:
+def write_merged(pages: list, target: Path, title: str) -> Path | None:
     """Render the job's certificates into one PDF, a page each, in number order (none for no
     certificate: a PDF cannot have zero pages, and a blank one would look like a failure)."""
-    pages = [page_of(certificate, url) for certificate, url in zip(certificates, urls, strict=True)]
     if not pages:
         return None
-    title = f"{job.event.code} {job.skill.code if job.skill else ''} 证书".replace("  ", " ")
-    target = merged_path(job)
     partial = target.with_suffix(".pdf.part")
     partial.write_bytes(render_many(pages, current_app.config["CJK_FONT_PATH"], title))
     partial.replace(target)
     return target
-
-
-def start(app: Flask, job_id: int) -> threading.Thread:
-    def work() -> None:
-        with app.app_context():
-            try:
-                run_job(job_id)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=work, name=f"certificate-job-{job_id}", daemon=True)
-    thread.start()
-    return thread

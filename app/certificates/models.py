@@ -124,6 +124,8 @@ class CertificateJob(db.Model):
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
     finished_at: Mapped[datetime | None] = mapped_column(Moment)
+    # Set when a worker claims the job and at each progress commit: a stale one means a dead worker.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(Moment)
 
     event: Mapped[Event] = relationship()
     skill: Mapped[Skill | None] = relationship()

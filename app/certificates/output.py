@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,16 +53,32 @@ def manifest_entry(certificate: Certificate, url: str) -> dict[str, Any]:
             "file": certificate.file_name, "verify_url": url}
 
 
-def write_one(certificate: Certificate, directory: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Prepared:
+    """What rendering one certificate needs, read from the database beforehand: the rendering
+    itself then runs outside any transaction (on SQLite a transaction holds the write lock)."""
+    file_name: str
+    page: CertificatePage
+    entry: dict[str, Any]
+
+
+def prepare(certificate: Certificate) -> Prepared:
+    url = verify_url(certificate)
+    return Prepared(certificate.file_name, page_of(certificate, url), manifest_entry(certificate, url))
+
+
+def write_prepared(item: Prepared, directory: Path) -> dict[str, Any]:
     """Render one certificate into ``directory`` unless its file is there (resume); its manifest entry."""
-    target = directory / certificate.file_name
-    if target.exists():
-        return manifest_entry(certificate, verify_url(certificate))
-    data, url = render_certificate(certificate)
-    partial = directory / f".{certificate.file_name}.{os.getpid()}.part"
-    partial.write_bytes(data)
-    os.replace(partial, target)
-    return manifest_entry(certificate, url)
+    target = directory / item.file_name
+    if not target.exists():
+        partial = directory / f".{item.file_name}.{os.getpid()}.part"
+        partial.write_bytes(render(item.page, current_app.config["CJK_FONT_PATH"]))
+        os.replace(partial, target)
+    return item.entry
+
+
+def write_one(certificate: Certificate, directory: Path) -> dict[str, Any]:
+    return write_prepared(prepare(certificate), directory)
 
 
 def write_manifest(event_code: str, entries: Sequence[dict[str, Any]], directory: Path) -> Path:

@@ -176,15 +176,8 @@ def start_job(code: str):
         db.session.rollback()
         flash(translated(error.args[0]) if error.args else str(error), "error")
         return redirect(url_for("certificates.index", code=event.code))
-    _run(job)
+    bulk.enqueue(job)
     return redirect(url_for("certificates.index", code=event.code))
-
-
-def _run(job: CertificateJob) -> None:
-    if current_app.config.get("CERTIFICATE_JOBS_INLINE"):
-        bulk.run_job(job.id)  # tests: no thread
-    else:
-        bulk.start(current_app._get_current_object(), job.id)
 
 
 def _job(event: Event, job_id: int) -> CertificateJob:
@@ -198,7 +191,7 @@ def _job(event: Event, job_id: int) -> CertificateJob:
 def resume_job(code: str, job_id: int):
     job = _job(_event_for_organizer(code), job_id)
     if job.state != JobState.DONE:
-        _run(job)
+        bulk.enqueue(job)
     return redirect(url_for("certificates.index", code=code))
 
 
