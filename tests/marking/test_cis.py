@@ -5,7 +5,6 @@ from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,16 +14,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app.errors import InputRefused
 from app.marking.cis import SHEET, read_cis, read_cis_with_layout, write_cis
 from scoring.marks import Aspect, Criterion, Scheme, Standard, SubCriterion, validate_scheme
+from tests.data import CIS_EXAMPLE
 
-EXAMPLE = Path("/work/shared/examples/ES2023_marking_scheme_Web_Development_17.xlsx")
 D = Decimal
 
 
 @pytest.fixture(scope="module")
 def example() -> bytes:
-    if not EXAMPLE.exists():
-        pytest.skip("the shared example sheet is not available")
-    return EXAMPLE.read_bytes()
+    return CIS_EXAMPLE.read_bytes()
 
 
 def _sheet(data: bytes) -> Worksheet:

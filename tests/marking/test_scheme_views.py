@@ -7,7 +7,6 @@ import io
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -18,9 +17,9 @@ from app.events.models import PanelMember, PanelRole
 from app.extensions import db
 from app.marking.models import Mark, MarkSource, SchemeAspect, SchemeCriterion
 from app.marking.schemes import SchemeFile, load_scheme, parse_scheme_json, save_scheme, scheme_document
+from tests.data import CIS_EXAMPLE
 from tests.events.helpers import login_en, registration
 
-EXAMPLE = Path("/work/shared/examples/ES2023_marking_scheme_Web_Development_17.xlsx")
 PAGE = "/events/EV1/skills/WELD/scheme"
 DESCRIPTORS = ["below industry standard", "meets industry standard", "exceeds it in some respects",
                "wholly exceeds it"]
@@ -135,10 +134,9 @@ def test_a_file_of_another_kind_is_refused_at_the_field(client, skill):
     assert "A scheme is a .json or .xlsx file." in page and load_scheme(skill) is None
 
 
-@pytest.mark.skipif(not EXAMPLE.exists(), reason="the shared example sheet is not available")
 def test_the_cis_example_uploads(client, skill):
     login_en(client, "org")
-    assert upload(client, EXAMPLE.read_bytes(), EXAMPLE.name).status_code == 302
+    assert upload(client, CIS_EXAMPLE.read_bytes(), CIS_EXAMPLE.name).status_code == 302
     page = client.get(PAGE).get_data(as_text=True)
     assert "149 aspects: 123 measurement, 26 judgement" in page and "17 Web Development" in page
     assert page.count('<details class="criterion">') == 6
