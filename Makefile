@@ -1,7 +1,7 @@
-# Quick start: `make demo` (install, demo data on SQLite, serve) and `make test`.
+# Quick start: `make demo` (install, demo data on SQLite, serve on PORT, default 5000) and `make test`.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-FLASK := APP_ENV=development $(VENV)/bin/flask --app wsgi
+JINGSAI := APP_ENV=development $(VENV)/bin/jingsai
 PORT ?= 5000
 
 .PHONY: install translations demo serve test test-postgres messages screenshots bench
@@ -18,11 +18,15 @@ $(VENV)/.installed: pyproject.toml
 translations: install
 	$(VENV)/bin/pybabel compile -d app/translations
 
-demo: translations
-	$(FLASK) db upgrade
-	$(FLASK) demo --if-absent
+# .env makes `.venv/bin/jingsai` in this checkout a development one, as the README's examples expect.
+demo: translations .env
+	$(JINGSAI) db upgrade
+	$(JINGSAI) demo --if-absent
 	@echo "Jingsai: open http://127.0.0.1:$(PORT)/ and log in as organizer / jingsai-demo (more accounts in README.md)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(JINGSAI) run --host 127.0.0.1 --port $(PORT)
+
+.env:
+	echo "APP_ENV=development" > $@
 
 test: translations
 	$(VENV)/bin/pytest -q
