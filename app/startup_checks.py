@@ -67,7 +67,8 @@ def check_database_url(settings: Settings) -> list[str]:
                 "for SQLite in instance/)"]
     shown = url.render_as_string(hide_password=True)
     if url.get_backend_name() not in SUPPORTED_DATABASES:
-        return [f"DATABASE_URL: {shown} is not supported; use postgresql://user@host/database or sqlite:///path"]
+        return [f"DATABASE_URL: {shown} is not supported; "
+                "use postgresql://user@host/database or sqlite:///path"]
     if url.get_backend_name() == "postgresql" and not url.database:
         return [f"DATABASE_URL: {shown} names no database; add it, e.g. postgresql://jingsai@db-host/jingsai"]
     return []
@@ -81,7 +82,8 @@ def check_redis_url(settings: Settings) -> list[str]:
     database = parts.path.strip("/")
     if parts.scheme == "unix" and parts.path:
         return []
-    if parts.scheme not in ("redis", "rediss") or not parts.hostname or not (database == "" or database.isdigit()):
+    usable = parts.scheme in ("redis", "rediss") and parts.hostname and (database == "" or database.isdigit())
+    if not usable:
         return [f"REDIS_URL: {url!r} is not a Redis address; use redis://host:6379/0 (or leave it unset)"]
     return []
 
@@ -91,7 +93,8 @@ def check_signing_keys(settings: Settings) -> list[str]:
 
     directory = Path(settings.get("CERTIFICATE_KEYS_DIR") or "")
     if _production(settings) and (directory / DEVELOPMENT_MARKER).exists():
-        return [f"CERTIFICATE_KEYS_DIR: {directory} holds development signing keys (it has {DEVELOPMENT_MARKER}); "
+        return [f"CERTIFICATE_KEYS_DIR: {directory} holds development signing keys "
+                f"(it has {DEVELOPMENT_MARKER}); "
                 "set CERTIFICATE_KEYS_DIR to the production key directory, e.g. /var/lib/jingsai/keys"]
     if not directory.exists():
         if _creatable(directory):
@@ -133,8 +136,8 @@ def check_metrics_networks(settings: Settings) -> list[str]:
         try:
             ipaddress.ip_network(network, strict=False)
         except ValueError:
-            found.append(f"METRICS_ALLOWED_NETWORKS: {network!r} is not a network; use a comma-separated list "
-                         "such as 127.0.0.1/32,10.0.0.0/8")
+            found.append(f"METRICS_ALLOWED_NETWORKS: {network!r} is not a network; "
+                         "use a comma-separated list such as 127.0.0.1/32,10.0.0.0/8")
     return found
 
 
@@ -190,8 +193,8 @@ def mark_development_keys(settings: Settings) -> None:
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     marker = directory / DEVELOPMENT_MARKER
     if not marker.exists():
-        marker.write_text("Keys made by a development or test run of Jingsai: production refuses this directory.\n",
-                          encoding="utf-8")
+        marker.write_text("Keys made by a development or test run of Jingsai: "
+                          "production refuses this directory.\n", encoding="utf-8")
 
 
 @click.command("check")

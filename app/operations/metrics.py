@@ -19,8 +19,8 @@ REQUESTS = Counter("jingsai_http_requests", "HTTP requests answered, by endpoint
 LATENCY = Histogram("jingsai_http_request_duration_seconds", "Time to answer a request, by endpoint.",
                     ["endpoint"], registry=None,
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
-MARKS = Counter("jingsai_tablet_marks", "Marks sent by tablets, by outcome (stored, replayed, conflict, refused).",
-                ["outcome"], registry=None)
+MARKS = Counter("jingsai_tablet_marks",
+                "Marks sent by tablets, by outcome (stored, replayed, conflict, refused).", ["outcome"], registry=None)
 
 
 def observe_request(endpoint: str, method: str, status: int, seconds: float) -> None:

@@ -46,7 +46,8 @@ def _finish(response: Response) -> Response:
     metrics.observe_request(endpoint, request.method, response.status_code, duration)
     if endpoint not in _QUIET_ENDPOINTS:
         log.info("request", extra=fields(
-            method=request.method, route=request.url_rule.rule if request.url_rule else None, endpoint=endpoint,
+            method=request.method, route=request.url_rule.rule if request.url_rule else None,
+            endpoint=endpoint,
             status=response.status_code, duration_ms=round(duration * 1000, 1),
             user_id=session.get("_user_id")))
     return response

@@ -34,9 +34,10 @@ def healthz():
 @bp.get("/readyz")
 @allow_public
 def readyz():
+    config = current_app.config
     checks = {"database": _database_error()}
-    if current_app.config["REDIS_URL"]:
-        checks["redis"] = _redis_error(current_app.config["REDIS_URL"], current_app.config["READY_TIMEOUT_SECONDS"])
+    if config["REDIS_URL"]:
+        checks["redis"] = _redis_error(config["REDIS_URL"], config["READY_TIMEOUT_SECONDS"])
     down = [name for name, error in checks.items() if error]
     for name in down:
         log.warning("not ready", extra=fields(dependency=name, error=checks[name]))
