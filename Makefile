@@ -1,7 +1,7 @@
-# Quick start: `make demo` (install, demo data on SQLite, serve) and `make test`.
+# Quick start: `make demo` (install, demo data on SQLite, serve on PORT, default 5000) and `make test`.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-FLASK := APP_ENV=development $(VENV)/bin/flask --app wsgi
+JINGSAI := APP_ENV=development $(VENV)/bin/jingsai
 PORT ?= 5000
 
 .PHONY: install translations demo serve test test-postgres messages screenshots bench
@@ -18,13 +18,17 @@ $(VENV)/.installed: pyproject.toml
 translations: install
 	$(VENV)/bin/pybabel compile -d app/translations
 
-demo: translations
-	$(FLASK) db upgrade
-	$(FLASK) demo --if-absent
+# .env makes `.venv/bin/jingsai` in this checkout a development one, as the README's examples expect.
+demo: translations .env
+	$(JINGSAI) db upgrade
+	$(JINGSAI) demo --if-absent
 	@echo "Jingsai: open http://127.0.0.1:$(PORT)/ and log in as organizer / jingsai-demo (more accounts in README.md)"
 	@# The task queue's worker (bulk certificates) runs beside the web server and stops with it.
-	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(JINGSAI) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(JINGSAI) run --host 127.0.0.1 --port $(PORT)
+
+.env:
+	echo "APP_ENV=development" > $@
 
 test: translations
 	$(VENV)/bin/pytest -q

@@ -1,18 +1,28 @@
-"""Application factory: ``create_app`` is a list of small named steps."""
+"""Application factory: ``create_app`` is a list of small named steps.
+
+``app.config`` is imported inside the factory, not at the top: it reads the environment when
+imported, and the ``jingsai`` command loads ``.env`` first (app.command).
+"""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
-from app.config import PROJECT_ROOT, Config, config_from_env
+if TYPE_CHECKING:
+    from app.config import Config
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
+    from app.config import PROJECT_ROOT, config_from_env
+    from app.startup_checks import enforce
+
+    enforce(config)  # exits 2 with one line per unusable setting
     config = config or config_from_env()
-    config.check()
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), instance_path=str(PROJECT_ROOT / "instance"))
     app.config.from_object(config)
+    register_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -23,8 +33,14 @@ def create_app(config: type[Config] | None = None) -> Flask:
     return app
 
 
+def register_logging(app: Flask) -> None:
+    from app.operations.logs import configure
+    configure(app)
+
+
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table known to Alembic and the ORM)
+    from app.config import PROJECT_ROOT
     from app.db import configure_sqlite
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n import select_locale
@@ -61,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from app.events.views import bp as events_bp
     from app.grants.views import bp as grants_bp
     from app.main.views import bp as main_bp
+    from app.operations.views import bp as operations_bp
     from app.marking.draw_views import bp as draw_bp
     from app.marking.pattern_views import bp as judge_patterns_bp
     from app.marking.scheme_views import bp as schemes_bp
@@ -83,11 +100,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(grants_bp)
     app.register_blueprint(promotion_bp)
+    app.register_blueprint(operations_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
     from app.auth.permissions import enforce
+    from app.operations import request_hooks
 
+    # Request id, timing, metrics and the log line first, around everything else.
+    request_hooks.register(app)
     # Runs after CSRFProtect's hook; both must pass.
     app.before_request(enforce)
 

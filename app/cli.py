@@ -1,4 +1,4 @@
-"""The command line of formats.md (``flask --app wsgi …``).
+"""The command line of formats.md (``jingsai …``, or ``flask --app wsgi …``).
 
 Conventions: English messages; exit 0 success, 1 input refused, 2 usage error (click's own), 3 partly
 done; one summary line on stdout for a command that writes, problems on stderr; each writing
@@ -167,4 +167,5 @@ def register(app: Flask) -> None:
 
 def _extra_commands() -> list[Callable]:
     from app.demo import demo_command
-    return [demo_command]
+    from app.startup_checks import check_command
+    return [demo_command, check_command]

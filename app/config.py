@@ -1,7 +1,8 @@
 """Configuration classes; the only module that reads ``os.environ``.
 
 ``APP_ENV`` picks the class: ``production`` (the default, so a forgotten setting fails safe),
-``development`` or ``test``. Production refuses to start without ``SECRET_KEY``.
+``development`` or ``test``. What each setting must hold to start is checked in
+:mod:`app.startup_checks`.
 """
 from __future__ import annotations
 
@@ -25,6 +26,14 @@ def _database_url() -> str:
     return url
 
 
+def _engine_options(url: str) -> dict:
+    """A stopped PostgreSQL must not hang a request (or ``/readyz``) for the kernel's TCP timeout."""
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": 5}
+    return options
+
+
 def _first_existing(*paths: str) -> str:
     return next((p for p in paths if Path(p).is_file()), paths[0])
 
@@ -33,11 +42,15 @@ class Config:
     ENV_NAME = "production"
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = _engine_options(SQLALCHEMY_DATABASE_URI)
+    # Optional: when set, /readyz pings it (h3's rate-limit storage may use it too).
+    REDIS_URL = os.environ.get("REDIS_URL", "").strip() or None
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/")
     # Certificate signing keys live in files, outside the database: a dump must not be enough to forge
-    # a certificate, and a rebuilt database must not orphan every printed QR code.
-    CERTIFICATE_KEYS_DIR = os.environ.get("CERTIFICATE_KEYS_DIR") or str(INSTANCE_DIR / "keys")
+    # a certificate, and a rebuilt database must not orphan every printed QR code. Production keeps
+    # them outside the checkout; development and tests use instance/keys, marked as development keys
+    # so that production refuses them (app.startup_checks).
+    CERTIFICATE_KEYS_DIR = os.environ.get("CERTIFICATE_KEYS_DIR") or "/var/lib/jingsai/keys"
     # The CJK font embedded (as a subset) in certificate PDFs: TrueType outlines, which reportlab can
     # embed (Debian fonts-wqy-zenhei). Noto CJK's .ttc holds PostScript (CFF) outlines: named as a
     # fallback so the error message says why it cannot be used.
@@ -76,24 +89,32 @@ class Config:
     # school's students may all register from one address behind the campus gateway.
     SELF_REGISTRATION_MAX_PER_HOUR = 20
     SQLITE_BUSY_TIMEOUT_MS = 15000
+    # Logs: one line per request and per audited domain event; "json" for a log shipper, else text.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+    # /metrics answers a bearer token, or clients in these networks (the Prometheus host scrapes the
+    # app server directly; nginx refuses /metrics from outside).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    METRICS_ALLOWED_NETWORKS = tuple(n.strip() for n in os.environ.get(
+        "METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128").split(",") if n.strip())
+    # Set (by gunicorn.conf.py or the unit) when several worker processes share the metrics.
+    PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+    # /readyz gives each dependency this long to answer.
+    READY_TIMEOUT_SECONDS = 3
     TESTING = False
     DEBUG = False
-
-    @classmethod
-    def check(cls) -> None:
-        if not cls.SECRET_KEY:
-            raise RuntimeError("SECRET_KEY must be set (or run with APP_ENV=development)")
 
 
 class DevConfig(Config):
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY") or "development-only-secret"
+    CERTIFICATE_KEYS_DIR = os.environ.get("CERTIFICATE_KEYS_DIR") or str(INSTANCE_DIR / "keys")
     DEBUG = True
 
 
 class TestConfig(Config):
     ENV_NAME = "test"
     SECRET_KEY = "test-secret"
+    CERTIFICATE_KEYS_DIR = str(INSTANCE_DIR / "keys")
     TESTING = True
     WTF_CSRF_ENABLED = False
     SERVER_NAME = "localhost"

@@ -31,6 +31,7 @@ from app.marking.judges import MARKING_ROLES
 from app.marking.sync import MAX_BATCH, SyncItem, apply_with_retry, parse_item, refused
 from app.marking.tablet import JudgeDesk
 from app.messages import msg
+from app.operations.metrics import count_marks
 
 bp = Blueprint("api_marks", __name__, url_prefix="/api/v1")
 
@@ -82,8 +83,10 @@ def batch():
             continue
         answer = apply_with_retry(found, item, device, _end_transaction, db.session.rollback)
         if answer is None:
+            count_marks(results)
             return jsonify(error="busy: send the remaining marks again", results=results), 503
         results.append(answer)
+    count_marks(results)
     return jsonify(results=results)
 
 

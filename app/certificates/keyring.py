@@ -3,7 +3,8 @@
 Why files and not the database: a database dump or a read replica must not be enough to forge a
 certificate, and the keys must survive a database rebuild (every printed QR code depends on them).
 
-Layout of the directory (``CERTIFICATE_KEYS_DIR``, default ``instance/keys``; created mode 0700)::
+Layout of the directory (``CERTIFICATE_KEYS_DIR``, default ``/var/lib/jingsai/keys``, ``instance/keys``
+outside production; created mode 0700)::
 
     001.key     the raw 32-byte Ed25519 private key of key id 1 (mode 0600)
     002.key     ... one file per key id, 1..255 (the token spends one byte on it)
@@ -68,6 +69,18 @@ class Keyring:
         """Every key id present, oldest first (the first use creates key 1)."""
         self._ensure()
         return self._present_ids()
+
+    def check(self) -> None:
+        """Read ``current`` and every key file without creating anything (the start-up check);
+        :class:`KeyringError` says which file is unusable."""
+        try:
+            for key_id in self._present_ids():
+                self._private_key(key_id)
+            if (self.directory / _CURRENT).exists():
+                self.current_id()
+        except OSError as error:
+            raise KeyringError(f"{error.filename} cannot be read ({error.strerror}): fix its owner and mode "
+                               "(0600)") from None
 
     def public_key(self, key_id: int) -> Ed25519PublicKey | None:
         """The public key of ``key_id``, or ``None`` when there is no such key."""
