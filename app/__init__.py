@@ -13,6 +13,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     config.check()
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), instance_path=str(PROJECT_ROOT / "instance"))
     app.config.from_object(config)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -23,10 +24,18 @@ def create_app(config: type[Config] | None = None) -> Flask:
     return app
 
 
+def trust_proxies(app: Flask) -> None:
+    """Forwarded address and scheme from the proxies in ``TRUSTED_PROXIES`` only (app.proxies)."""
+    from app.proxies import TrustedProxyFix
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, app.config["TRUSTED_PROXIES"])
+
+
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table known to Alembic and the ORM)
+    from app.auth import sessions
     from app.db import configure_sqlite
-    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import select_locale
 
     Path(app.instance_path).mkdir(exist_ok=True)
@@ -40,11 +49,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from app.auth.models import User
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(sessions.load)
+    limiter.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -86,8 +92,11 @@ def register_blueprints(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from app.auth.permissions import enforce
 
+    from app import security_headers
+
     # Runs after CSRFProtect's hook; both must pass.
     app.before_request(enforce)
+    security_headers.register(app)
 
 
 def register_error_handlers(app: Flask) -> None:
