@@ -90,9 +90,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from app.auth.permissions import enforce
-
     from app import security_headers
+    from app.auth.permissions import enforce
 
     # Runs after CSRFProtect's hook; both must pass.
     app.before_request(enforce)
