@@ -23,6 +23,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), instance_path=str(PROJECT_ROOT / "instance"))
     app.config.from_object(config)
     register_logging(app)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -38,11 +39,19 @@ def register_logging(app: Flask) -> None:
     configure(app)
 
 
+def trust_proxies(app: Flask) -> None:
+    """Forwarded address and scheme from the proxies in ``TRUSTED_PROXIES`` only (app.proxies)."""
+    from app.proxies import TrustedProxyFix
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, app.config["TRUSTED_PROXIES"])
+
+
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table known to Alembic and the ORM)
+    from app.auth import sessions
     from app.config import PROJECT_ROOT
     from app.db import configure_sqlite
-    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import select_locale
     from app import queue
 
@@ -58,11 +67,8 @@ def register_extensions(app: Flask) -> None:
     queue.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from app.auth.models import User
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(sessions.load)
+    limiter.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -104,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from app import security_headers
     from app.auth.permissions import enforce
     from app.operations import request_hooks
 
@@ -111,6 +118,7 @@ def register_request_hooks(app: Flask) -> None:
     request_hooks.register(app)
     # Runs after CSRFProtect's hook; both must pass.
     app.before_request(enforce)
+    security_headers.register(app)
 
 
 def register_error_handlers(app: Flask) -> None:

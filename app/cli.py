@@ -148,6 +148,17 @@ def users_create_command(username: str, role: str, unit_code: str | None, id_num
     click.echo(f"created user {user.username} ({user.role.value})", err=bool(link))
 
 
+@users_group.command("disable")
+@click.argument("username")
+def users_disable_command(username: str) -> None:
+    """Refuse the user's logins and end every session they have open."""
+    from app.auth.services import disable_user
+
+    with cli_transaction():
+        disable_user(username)
+    click.echo(f"disabled user {username}")
+
+
 def register(app: Flask) -> None:
     from app.certificates.cli import certificates_group
     from app.events import (

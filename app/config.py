@@ -38,12 +38,41 @@ def _first_existing(*paths: str) -> str:
     return next((p for p in paths if Path(p).is_file()), paths[0])
 
 
+def _flag(name: str) -> bool | None:
+    """A yes/no setting from the environment, or None when it is not set."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return None
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise RuntimeError(f"{name} must be 1/true/yes/on or 0/false/no/off, not {value!r}")
+
+
+def session_cookie_secure(production: bool) -> bool:
+    """``SESSION_COOKIE_SECURE`` when set; else on when ``PUBLIC_BASE_URL`` is https, and in production
+    unless ``PUBLIC_BASE_URL`` says plain http (a forgotten setting fails safe)."""
+    explicit = _flag("SESSION_COOKIE_SECURE")
+    if explicit is not None:
+        return explicit
+    base = os.environ.get("PUBLIC_BASE_URL", "").strip().lower()
+    if base.startswith("https://"):
+        return True
+    return production and not base.startswith("http://")
+
+
+def trusted_proxies() -> tuple[str, ...]:
+    """``TRUSTED_PROXIES``: comma-separated addresses or networks (CIDR) of the reverse proxies."""
+    return tuple(part.strip() for part in os.environ.get("TRUSTED_PROXIES", "").split(",") if part.strip())
+
+
 class Config:
     ENV_NAME = "production"
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = _engine_options(SQLALCHEMY_DATABASE_URI)
-    # Optional: when set, /readyz pings it (h3's rate-limit storage may use it too).
+    # Shared state of several app servers: the task queue and rate limits; /readyz pings it.
     REDIS_URL = os.environ.get("REDIS_URL", "").strip() or None
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/")
     # Certificate signing keys live in files, outside the database: a dump must not be enough to forge
@@ -59,10 +88,8 @@ class Config:
     # Per-issuer certificate number templates, {unit code: {kind: template}}; certificates.md defaults
     # otherwise (app.certificates.issuing).
     CERTIFICATE_NUMBER_TEMPLATES: ClassVar[dict[str, dict[str, str]]] = {}
-    # Verification page look-ups per client address per minute (app.certificates.verification).
-    VERIFY_MAX_PER_MINUTE = 30
-    # Shared state of several app servers (task queue; cache and rate limits where they use it).
-    REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Verification page look-ups per account, or per client address when anonymous (app.ratelimit).
+    VERIFY_RATE_LIMIT = "120 per minute"
     # The task queue's storage without Redis: a SQLite file (app.queue).
     QUEUE_PATH = os.environ.get("QUEUE_PATH") or str(INSTANCE_DIR / "queue.sqlite3")
     QUEUE_IMMEDIATE = False
@@ -75,15 +102,33 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 24 * 3600
     PERMANENT_SESSION_LIFETIME = timedelta(hours=24)
     SESSION_COOKIE_HTTPONLY = True
+    # Send the session cookie over HTTPS only: on in production, see session_cookie_secure().
+    SESSION_COOKIE_SECURE = session_cookie_secure(production=True)
     SESSION_COOKIE_SAMESITE = "Lax"
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
     LANGUAGES = ("zh_CN", "en")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
-    # Login throttle: this many failures for one username (or 4× for one address) in the window.
+    # Login throttle: this many failures for one username in the window (counted in the database).
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    # Failed logins from one client address before it must wait: high, as a venue shares one address.
+    LOGIN_FAILURES_PER_ADDRESS = "100 per 15 minutes"
+    # Addresses or networks of the reverse proxies whose X-Forwarded-For/-Proto/-Host are believed.
+    TRUSTED_PROXIES = trusted_proxies()
+    # Rate-limit counters: Redis when REDIS_URL is set (shared by every worker and server), else memory.
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # A sliding window: no double burst at the edge of a fixed window.
+    RATELIMIT_STRATEGY = "moving-window"
+    # Keys in a shared Redis are named jingsai:…, apart from anything else stored there.
+    RATELIMIT_KEY_PREFIX = "jingsai"
+    # Redis down: count per process rather than refuse every limited request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Retry-After and X-RateLimit-* on limited routes, so a client knows when to try again.
+    RATELIMIT_HEADERS_ENABLED = True
+    # Strict-Transport-Security on HTTPS responses (app.security_headers); None turns it off.
+    HSTS = "max-age=31536000; includeSubDomains"
     ONE_TIME_LINK_LIFETIME = timedelta(days=14)
     # Submissions of the public self-registration form per client address per hour. Generous, as a
     # school's students may all register from one address behind the campus gateway.
@@ -108,6 +153,8 @@ class DevConfig(Config):
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY") or "development-only-secret"
     CERTIFICATE_KEYS_DIR = os.environ.get("CERTIFICATE_KEYS_DIR") or str(INSTANCE_DIR / "keys")
+    SESSION_COOKIE_SECURE = session_cookie_secure(production=False)
+    HSTS = None  # a developer's https://localhost must not pin the browser to HTTPS for a year
     DEBUG = True
 
 
@@ -118,6 +165,9 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     SERVER_NAME = "localhost"
+    SESSION_COOKIE_SECURE = False
+    HSTS = None
+    RATELIMIT_STORAGE_URI = "memory://"  # a developer's REDIS_URL must not hold the suite's counts
     QUEUE_IMMEDIATE = True  # tasks (bulk certificate jobs) run in the request that queues them
 
 

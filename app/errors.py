@@ -69,6 +69,13 @@ def register(app: Flask) -> None:
     def not_allowed(e):
         return _page(405, _("Not allowed"), _("This address does not accept that method."))
 
+    @app.errorhandler(429)
+    def too_many_requests(e):
+        if e.response is not None:  # the limit's own page (login, verification)
+            return e.response
+        return _page(429, _("Too many requests"),
+                     _("Too many requests from your account or address. Wait a minute and try again."))
+
     @app.errorhandler(413)
     def too_large(e):
         return _page(413, _("File too large"), _("Files may be at most 16 MB."))

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from app import clock, create_app
 from app.config import TestConfig, _database_url
-from app.extensions import db
+from app.extensions import db, limiter
 from tests import factories
 
 # No deadlines (CI machines stall); CI runs a fixed, larger sample so a failure reproduces.
@@ -64,9 +64,11 @@ def _frozen_clock():
 
 @pytest.fixture()
 def ctx(app):
-    """An app context with an empty database; everything is deleted afterwards."""
+    """An app context with an empty database and no rate-limit counts; everything is deleted afterwards."""
     with app.app_context():
+        limiter.reset()
         yield app
+        limiter.reset()
         db.session.rollback()
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]

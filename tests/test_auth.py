@@ -29,12 +29,31 @@ def test_login_is_throttled_after_five_failures_and_recovers(client, make):
         assert client.post("/login", data={"username": "alice", "password": "correct-horse-42"}).status_code == 302
 
 
-def test_throttle_counts_per_address_across_usernames(client, make):
+def test_twenty_failures_from_a_venue_address_lock_nobody_else_out(client, make):
+    """Issue 14 row 6: a venue's Wi-Fi puts everyone behind one address."""
     make.user("alice")
     db.session.commit()
     for i in range(20):
-        client.post("/login", data={"username": f"guess{i}", "password": "wrong"})
-    assert client.post("/login", data={"username": "alice", "password": "correct-horse-42"}).status_code == 429
+        assert client.post("/login", data={"username": f"guess{i}", "password": "wrong"}).status_code == 401
+    assert client.post("/login", data={"username": "alice", "password": "correct-horse-42"}).status_code == 302
+
+
+def test_failures_per_address_have_their_own_higher_limit(client, make, monkeypatch, app):
+    make.user("alice")
+    db.session.commit()
+    monkeypatch.setitem(app.config, "LOGIN_FAILURES_PER_ADDRESS", "8 per 15 minutes")
+    for i in range(3):
+        assert client.get("/login").status_code == 200  # visiting the form costs nothing
+    for i in range(8):
+        assert client.post("/login", data={"username": f"guess{i}", "password": "wrong"}).status_code == 401
+    refused = client.post("/login", data={"username": "alice", "password": "correct-horse-42"})
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    elsewhere = client.post("/login", data={"username": "alice", "password": "correct-horse-42"},
+                            environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert elsewhere.status_code == 302
+    # The attempts are on record, with their address, as before.
+    from app.auth.models import LoginAttempt
+    assert db.session.query(LoginAttempt).filter_by(address="127.0.0.1", succeeded=False).count() == 8
 
 
 def test_next_parameter_cannot_leave_the_site(client, make):

@@ -1,6 +1,7 @@
 """Every demo role, from its home page, by links only: nothing answers 4xx or 5xx within four clicks,
 every page the role may open (its GET routes in the permission table) is among those reached, and
-no page of the Chinese interface shows a code identifier (``cn_standard``) outside a code element.
+no page of the Chinese interface shows a code identifier (``cn_standard``) outside a code element,
+and every page carries the security headers (:mod:`tests.test_security_headers`).
 
 What cannot be reached by a link is listed below with the reason (a JSON document a page's script
 polls, a link sent by message, a download that needs an object the demo does not have yet); any
@@ -21,6 +22,7 @@ from app import clock
 from app.auth.models import Role
 from app.auth.permissions import permission_table
 from tests.conftest import login
+from tests.test_security_headers import missing_security_headers
 
 DEPTH = 4
 ROLES = {"admin": Role.ADMIN, "organizer": Role.ORGANIZER, "jiujiang": Role.UNIT_ADMIN,
@@ -68,7 +70,8 @@ def demo(ctx):
 
 def _crawl(client, depth_limit: int = DEPTH, pages: dict[str, str] | None = None) -> tuple[dict[str, int], set[str]]:
     """Breadth-first over same-site links to ``depth_limit`` clicks: status per URL, endpoints
-    reached; the HTML of each page goes into ``pages`` when given."""
+    reached; the HTML of each page goes into ``pages`` when given. Every response must carry the
+    security headers."""
     adapter = current_app.url_map.bind("localhost")
     seen, endpoints = {}, set()
     queue = deque([("/", 0)])
@@ -78,6 +81,7 @@ def _crawl(client, depth_limit: int = DEPTH, pages: dict[str, str] | None = None
             continue
         response = client.get(url)
         seen[url] = response.status_code
+        assert missing_security_headers(response) == {}, url
         endpoints.add(adapter.match(urlsplit(url).path, method="GET")[0])
         if not response.content_type.startswith("text/html"):
             continue

@@ -1,12 +1,17 @@
 """User accounts, login attempts (the throttle counts them in the database, so every gunicorn
-worker sees the same count) and one-time login links for expert accounts."""
+worker sees the same count), sessions, and one-time login links for expert accounts.
+
+A session is valid while its row is open and the user's ``session_version`` is the one it was
+started under (:mod:`app.auth.sessions`): logging out closes one session, and logging out
+everywhere, a new password or a disabled account bump the version, which ends every session at once.
+"""
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,6 +44,7 @@ class User(UserMixin, db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
 
     unit = relationship("Unit")
@@ -47,6 +53,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the session version it was issued under."""
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         # werkzeug's default is scrypt, a memory-hard KDF.
@@ -71,6 +81,18 @@ class LoginAttempt(db.Model):
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(Moment, index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class UserSession(db.Model):
+    """One login (by password or link); only the SHA-256 of the key in the cookie is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(Moment)
+    ended_at: Mapped[datetime | None] = mapped_column(Moment)
 
 
 class LoginLink(db.Model):

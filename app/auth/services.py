@@ -1,4 +1,5 @@
-"""Accounts: creation, password login with a database-counted throttle, one-time login links."""
+"""Accounts: creation, password login with a database-counted throttle per username, one-time
+login links, disabling."""
 from __future__ import annotations
 
 import hashlib
@@ -7,9 +8,10 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import audit, clock
+from app.auth import sessions
 from app.auth.models import UNIT_SCOPED_ROLES, LoginAttempt, LoginLink, Role, User
 from app.errors import DomainError
 from app.extensions import db
@@ -84,12 +86,12 @@ def _recent_failures(column, value: str) -> int:
 def authenticate(username: str, password: str, address: str) -> User | None:
     """The user, or None for a wrong name/password; raises :class:`Throttled` after too many failures.
 
-    Failures are counted per username and per address in the database, so the limit holds across
-    gunicorn workers and restarts. The attempt is recorded either way (the caller commits).
+    Failures are counted per username in the database, so the limit holds across gunicorn workers
+    and restarts, and every attempt stays on record with its address (the caller commits). The
+    address is not a lockout key here: a venue shares one, so failures per address have a separate,
+    much higher limit (``LOGIN_FAILURES_PER_ADDRESS``, :mod:`app.ratelimit`).
     """
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    if _recent_failures(LoginAttempt.username, username) >= limit or \
-            _recent_failures(LoginAttempt.address, address) >= 4 * limit:
+    if _recent_failures(LoginAttempt.username, username) >= current_app.config["LOGIN_MAX_FAILURES"]:
         raise Throttled("too many failed logins; wait 15 minutes and try again")
     user = user_by_name(username)
     ok = user is not None and user.is_active and user.check_password(password)
@@ -110,11 +112,29 @@ def one_time_link(user: User) -> str:
 
 
 def redeem_link(token: str) -> User:
-    link = db.session.scalar(select(LoginLink).where(LoginLink.token_hash == _hash_token(token)))
-    if link is None or link.used_at is not None:
+    """The link's user; the link is used up by one conditional UPDATE, so of any number of
+    concurrent uses exactly one wins (the others match no unused row), on either database."""
+    now = clock.now()
+    token_hash = _hash_token(token)
+    claimed = db.session.execute(
+        update(LoginLink).where(LoginLink.token_hash == token_hash, LoginLink.used_at.is_(None),
+                                LoginLink.expires_at >= now)
+        .values(used_at=now), execution_options={"synchronize_session": False}).rowcount
+    link = db.session.scalar(select(LoginLink).where(LoginLink.token_hash == token_hash))
+    if claimed != 1:
+        if link is not None and link.used_at is None:
+            raise AuthError("this login link has expired; ask the organizer for a new one")
         raise AuthError("this login link is unknown or has been used")
-    if link.expires_at < clock.now():
-        raise AuthError("this login link has expired; ask the organizer for a new one")
-    link.used_at = clock.now()
     audit.record("user.link_login", "user", link.user.username)
     return link.user
+
+
+def disable_user(username: str) -> User:
+    """No more logins, and every open session of the account ends at its next request."""
+    user = user_by_name(username)
+    if user is None:
+        raise AuthError(f"no user {username}")
+    user.active = False
+    sessions.end_all(user)
+    audit.record("user.disable", "user", username)
+    return user

@@ -1,18 +1,24 @@
-"""Login, logout, one-time login links, password change and the language switch."""
+"""Login, logout (here or everywhere), one-time login links, password change and the language switch.
+
+Failed logins are limited per username in the database (:func:`app.auth.services.authenticate`) and
+per client address by the rate limiter, with a limit a whole venue behind one address stays under.
+"""
 from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from app import audit, clock
+from app.auth import sessions
 from app.auth.forms import LoginForm, SetPasswordForm
 from app.auth.permissions import allow_authenticated, allow_public
 from app.auth.services import AuthError, Throttled, authenticate, redeem_link
 from app.events.self_registration import open_events
-from app.extensions import db
+from app.extensions import db, limiter
+from app.ratelimit import client_address, failed_login, login_failures_per_address
 
 bp = Blueprint("auth", __name__)
 
@@ -24,23 +30,30 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def _too_many_failures(_limit=None):
+    flash(_("Too many failed logins. Wait 15 minutes and try again."), "error")
+    return current_app.make_response(
+        (render_template("auth/login.html", form=LoginForm(), open_events=_self_registration()), 429))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @allow_public
+@limiter.limit(login_failures_per_address, key_func=client_address, methods=["POST"],
+               deduct_when=failed_login, on_breach=_too_many_failures)
 def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data.strip(), form.password.data, request.remote_addr or "?")
+            user = authenticate(form.username.data.strip(), form.password.data, client_address())
         except Throttled:
             db.session.rollback()
-            flash(_("Too many failed logins. Wait 15 minutes and try again."), "error")
-            return render_template("auth/login.html", form=form, open_events=_self_registration()), 429
-        db.session.commit()
+            return _too_many_failures()
         if user is not None:
-            login_user(user)
-            session.permanent = True
+            sessions.begin(user)
+            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
+        db.session.commit()
         flash(_("Wrong username or password."), "error")
         status = 401
     return render_template("auth/login.html", form=form, open_events=_self_registration()), status
@@ -54,7 +67,21 @@ def _self_registration():
 @bp.route("/logout", methods=["POST"])
 @allow_authenticated
 def logout():
-    logout_user()
+    sessions.end()
+    db.session.commit()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/logout/everywhere", methods=["POST"])
+@allow_authenticated
+def logout_everywhere():
+    """For a lost tablet or a shared computer: every session of the account ends, this one too."""
+    user = current_user._get_current_object()
+    sessions.end_all(user)
+    audit.record("user.logout_everywhere", "user", user.username)
+    sessions.end()
+    db.session.commit()
+    flash(_("You are logged out on every device."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -67,8 +94,8 @@ def login_link(token: str):
         db.session.rollback()
         return render_template("error.html", status=404, title=_("Link not valid"),
                                message=_("This login link is unknown, used or expired. Ask the organizer for a new one.")), 404
+    sessions.begin(user)
     db.session.commit()
-    login_user(user)
     flash(_("Welcome. Please choose a password for your next logins."), "info")
     return redirect(url_for("auth.password"))
 
@@ -78,10 +105,14 @@ def login_link(token: str):
 def password():
     form = SetPasswordForm()
     if form.validate_on_submit():
-        current_user.set_password(form.password.data)
-        audit.record("user.password", "user", current_user.username)
+        user = current_user._get_current_object()
+        user.set_password(form.password.data)
+        audit.record("user.password", "user", user.username)
+        # Whoever holds an older cookie (a copy, another device) must log in with the new password.
+        sessions.end_all(user)
+        sessions.begin(user)
         db.session.commit()
-        flash(_("Password saved."), "info")
+        flash(_("Password saved. Other devices logged in to this account must log in again."), "info")
         return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)
 
@@ -89,7 +120,6 @@ def password():
 @bp.route("/lang/<code>")
 @allow_public
 def set_language(code: str):
-    from flask import current_app
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     return redirect(_safe_next(request.args.get("next")))

@@ -7,16 +7,11 @@ the content whose digest the token carries (:meth:`TokenClaims.matches`). The pa
 paper's. A well-signed token whose digest matches no stored content is refused, never shown as
 genuine (it cannot come from this server's issuing, which never edits a certificate's content).
 
-Rate limit: at most ``VERIFY_MAX_PER_MINUTE`` look-ups per client address per minute, counted in
-this process (a sliding window in memory), not in the database: the page is public and read-only,
-so a row per scan would turn every scan into a write; the limit only has to slow down someone
-walking the number space, and N gunicorn workers let at most N times the limit through.
+The page's rate limit (``VERIFY_RATE_LIMIT``) is the rate limiter's (:mod:`app.ratelimit`), not
+the database's: the page is public and read-only, so a row per scan would turn every scan into a write.
 """
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -28,7 +23,6 @@ from app.extensions import db
 from app.messages import Message, msg
 
 GENUINE, REVOKED, UNKNOWN, REFUSED = "genuine", "revoked", "unknown", "refused"
-WINDOW_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -53,32 +47,3 @@ def verify(token: str) -> Verification:
     return Verification(REFUSED, number=claims.number,
                         reason=msg("the token does not match the content on file for certificate %(number)s",
                                    number=claims.number))
-
-
-class RateLimiter:
-    """At most ``limit`` hits per key in the last ``window`` seconds, in this process."""
-
-    def __init__(self, window: float = WINDOW_SECONDS):
-        self.window = window
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, key: str, limit: int) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            if len(self._hits) > 10_000:  # forget idle addresses now and then
-                self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > now - self.window}
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= limit:
-                return False
-            hits.append(now)
-            return True
-
-    def reset(self) -> None:
-        with self._lock:
-            self._hits.clear()
-
-
-limiter = RateLimiter()

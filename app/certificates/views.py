@@ -3,8 +3,8 @@
 ``GET /verify/<token>`` is public (no login) and phone-first: it is what a QR code opens. It shows
 the server's content of a genuine or revoked certificate, says "unknown" for a number this server
 never issued, and refuses an edited or forged token with the reason ``read_token`` gave; it is
-rate-limited per client address (:mod:`app.certificates.verification`), answering 429 with a
-message. Never cached: a revocation shows at the next scan.
+rate-limited per account, or per client address when anonymous (:mod:`app.ratelimit`), answering
+429 with a message. Never cached: a revocation shows at the next scan.
 
 The certificates page (``/events/<code>/certificates``) is for the event's organizers and admins
 (anyone else: 404 for the event, as elsewhere): the certificates with their state, revocation with
@@ -30,7 +30,6 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    request,
     send_file,
     url_for,
 )
@@ -47,12 +46,13 @@ from app.certificates.models import Certificate, CertificateJob, CertificateKind
 from app.certificates.output import render_certificate
 from app.certificates.own import is_holder, own_certificates
 from app.certificates.pdf import AWARDS, LEVELS, ROLES
-from app.certificates.verification import GENUINE, REFUSED, REVOKED, UNKNOWN, limiter, verify
+from app.certificates.verification import GENUINE, REFUSED, REVOKED, UNKNOWN, verify
 from app.errors import DomainError
 from app.events.models import Event
 from app.events.services import event_by_code
-from app.extensions import db
+from app.extensions import db, limiter
 from app.messages import translated
+from app.ratelimit import verify_rate_limit
 
 bp = Blueprint("certificates", __name__)
 ORGANIZERS = (Role.ADMIN, Role.ORGANIZER)
@@ -77,13 +77,15 @@ def _helpers() -> dict:
             "certificate_kind_text": kind_text}
 
 
+def _verification_limited(_limit) -> Response:
+    return current_app.make_response((render_template(
+        "certificates/verify.html", state="limited", result=None, award_text=award_or_level_text), 429))
+
+
 @bp.route("/verify/<token>")
 @allow_public
+@limiter.limit(verify_rate_limit, on_breach=_verification_limited)
 def verify_page(token: str):
-    address = request.remote_addr or "?"
-    if not limiter.allow(address, current_app.config["VERIFY_MAX_PER_MINUTE"]):
-        return render_template("certificates/verify.html", state="limited", result=None,
-                               award_text=award_or_level_text), 429
     result = verify(token)
     status = 200 if result.state in (GENUINE, REVOKED) else 404 if result.state == UNKNOWN else 400
     response = current_app.make_response((render_template(

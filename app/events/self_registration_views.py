@@ -15,7 +15,7 @@ the throttle's try is kept even when the registration is refused.
 """
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask import flash, make_response, redirect, render_template, session, url_for
 
 from app import clock
 from app.auth.permissions import allow_public
@@ -37,6 +37,7 @@ from app.events.views import bp
 from app.extensions import db
 from app.form_problems import attach_problems
 from app.messages import translated
+from app.ratelimit import client_address
 
 SESSION_KEY = "self_registration"
 
@@ -65,7 +66,7 @@ def self_register(code: str):
         values = {name: getattr(form, name).data or "" for name in FIELDS}
         values["birth_date"] = form.birth_date.data.isoformat()
         try:
-            registration = submit(event, values, request.remote_addr or "?")
+            registration = submit(event, values, client_address())
         except TooManySubmissions as refused:
             db.session.commit()  # the try counts
             flash(translated(refused.args[0]), "error")

@@ -11,7 +11,7 @@ import re
 import time
 import uuid
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, g, request
 
 from app.operations import metrics
 from app.operations.logs import LOGGER, fields
@@ -49,8 +49,15 @@ def _finish(response: Response) -> Response:
             method=request.method, route=request.url_rule.rule if request.url_rule else None,
             endpoint=endpoint,
             status=response.status_code, duration_ms=round(duration * 1000, 1),
-            user_id=session.get("_user_id")))
+            user_id=_user_id()))
     return response
+
+
+def _user_id() -> str | None:
+    """The user this request loaded, if any: reading the session here would add ``Vary: Cookie``
+    to public pages, and the cookie's id also carries the session version."""
+    user = g.get("_login_user")
+    return str(user.id) if user is not None and user.is_authenticated else None
 
 
 def register(app: Flask) -> None:

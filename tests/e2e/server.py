@@ -48,3 +48,11 @@ def log_in(page, base: str, username: str, password: str = "jingsai-demo") -> No
     with page.expect_navigation():
         page.click("main button[type=submit]")
     assert "/login" not in page.url, f"login as {username} failed"
+
+
+def csp_violations(page) -> list[str]:
+    """Collects what the page's Content-Security-Policy refused (Chromium logs each refusal)."""
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text else None)
+    return refused

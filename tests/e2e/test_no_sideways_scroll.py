@@ -1,13 +1,14 @@
 """At 390 px (a phone) and 768 px (a tablet) no page scrolls sideways: each role's pages, reached by
 links from its home page two clicks deep, one page per kind of address. Wide tables scroll inside
-their own box (``.table-scroll``), which is allowed; the page itself must not."""
+their own box (``.table-scroll``), which is allowed; the page itself must not. No page has anything
+refused by its Content-Security-Policy."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from tests.e2e.server import log_in
+from tests.e2e.server import csp_violations, log_in
 
 ACCOUNTS = ["organizer", "jiujiang", "arbiter", "weld-chief", "weld-j1", "contestant"]
 WIDTHS = [390, 768]
@@ -40,6 +41,7 @@ def _pages(page, base: str) -> list[str]:
 def test_no_page_scrolls_sideways_on_a_phone_or_a_tablet(browser, live_server, username):
     context = browser.new_context(viewport={"width": 1024, "height": 900}, locale="zh-CN")
     page = context.new_page()
+    refused = csp_violations(page)
     log_in(page, live_server, username)
     wide, paths = [], _pages(page, live_server)
     assert len(paths) >= 2, paths  # the home page and what it leads to
@@ -52,3 +54,4 @@ def test_no_page_scrolls_sideways_on_a_phone_or_a_tablet(browser, live_server, u
                 wide.append(f"{path} at {width}px: {scroll}px wide")
     context.close()
     assert wide == []
+    assert refused == []
