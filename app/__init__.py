@@ -26,7 +26,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table known to Alembic and the ORM)
     from app.db import configure_sqlite
-    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.extensions import babel, cache, csrf, db, login_manager, migrate
     from app.i18n import select_locale
 
     Path(app.instance_path).mkdir(exist_ok=True)
@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    cache.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -110,7 +111,8 @@ def connect_signals(app: Flask) -> None:
     from app.certificates import receivers as certificate_receivers
     from app.marking import late_entries
     from app.promotion import services as promotion
-    from app.results import medallists, standings
+    from app.results import caching, medallists, standings
+    caching.connect()
     standings.connect()
     medallists.connect()
     promotion.connect()

@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and bound in ``create_app``."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -12,3 +13,5 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Rendered public results pages and the results version they were rendered at (app.results.caching).
+cache = Cache()
