@@ -289,6 +289,9 @@ def measure(database: str, url: str, sizes: tuple[int, ...], args, folder: str) 
                 figures = wrk(item["url"], args.duration, args.connections, args.threads, item.get("headers"),
                               item.get("script"))
                 runs.setdefault(item["path"], []).append(figures)
+                # wrk stops sending, but the workers still answer what it queued: let them finish
+                # before the next path, or a slow path's tail is charged to the next one.
+                time.sleep(min(10.0, 1.0 + figures["p99_ms"] / 1000))
     finally:
         stop(app)
         stop(bare)
