@@ -51,7 +51,7 @@ def register_extensions(app: Flask) -> None:
     from app.auth import sessions
     from app.config import PROJECT_ROOT
     from app.db import configure_sqlite
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from app.i18n import select_locale
     from app import queue
 
@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    cache.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     queue.init_app(app)
@@ -141,7 +142,8 @@ def connect_signals(app: Flask) -> None:
     from app.certificates import receivers as certificate_receivers
     from app.marking import late_entries
     from app.promotion import services as promotion
-    from app.results import medallists, standings
+    from app.results import caching, medallists, standings
+    caching.connect()
     standings.connect()
     medallists.connect()
     promotion.connect()

@@ -145,6 +145,20 @@ class Config:
     PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
     # /readyz gives each dependency this long to answer.
     READY_TIMEOUT_SECONDS = 3
+    # Shared state of several app servers (cache here; rate limits and jobs elsewhere) lives in Redis
+    # when REDIS_URL is set. Without it the cache is each worker's own memory: pages keyed by the
+    # results version stay right; only the cached version number may lag (PUBLIC_VERSION_TTL).
+    CACHE_TYPE = "RedisCache" if REDIS_URL else "SimpleCache"
+    CACHE_REDIS_URL = REDIS_URL
+    CACHE_KEY_PREFIX = "jingsai:"
+    CACHE_DEFAULT_TIMEOUT = 600
+    # How long a worker trusts a cached results version when it cannot hear another worker's bump
+    # (SimpleCache); with Redis the bump deletes it at commit for every server.
+    PUBLIC_VERSION_TTL = 5
+    # Lines of a skill's public table on its page; the rest are found by bib or downloaded.
+    PUBLIC_TOP_LINES = 50
+    # Tries of the bib + ID-tail look-up per bib per hour (app.results.lookup).
+    RESULT_LOOKUP_MAX_TRIES = 5
     TESTING = False
     DEBUG = False
 
@@ -169,6 +183,7 @@ class TestConfig(Config):
     HSTS = None
     RATELIMIT_STORAGE_URI = "memory://"  # a developer's REDIS_URL must not hold the suite's counts
     QUEUE_IMMEDIATE = True  # tasks (bulk certificate jobs) run in the request that queues them
+    CACHE_TYPE = "SimpleCache"  # a test's cache is emptied with its database (tests/conftest.py)
 
 
 CONFIGS = {"production": Config, "development": DevConfig, "test": TestConfig}

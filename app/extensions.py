@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and bound in ``create_app``."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -15,3 +16,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=account_or_address)
+# Rendered public results pages and the results version they were rendered at (app.results.caching).
+cache = Cache()

@@ -5,18 +5,32 @@ Messages are written in English in the code and translated to zh_CN in
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from datetime import timedelta
+
+from flask import Flask, Response, current_app, request
 from flask_babel import get_locale, lazy_gettext as _l
 
 from app.messages import translated, translated_where
 from app.people.idcard import mask
 
 
+LANGUAGE_COOKIE = "lang"
+
+
 def select_locale() -> str:
-    chosen = session.get("lang")
+    """The reader's language, from a cookie of its own rather than the session: a public page's
+    ETag depends on it, and that path must not open a session (app.results.caching)."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_language(response: Response, code: str) -> Response:
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANGUAGE_COOKIE, code, max_age=int(timedelta(days=365).total_seconds()),
+                            httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
 
 
 # Display names of codes that templates show; one table so every page says the same thing.

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from app import clock, create_app
 from app.config import TestConfig, _database_url
-from app.extensions import db, limiter
+from app.extensions import cache, db, limiter
 from tests import factories
 
 # No deadlines (CI machines stall); CI runs a fixed, larger sample so a failure reproduces.
@@ -71,6 +71,7 @@ def ctx(app):
         limiter.reset()
         db.session.rollback()
         db.session.remove()
+        cache.clear()  # pages stored by results version: the next test's event restarts its versions
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as conn:
             if db.engine.dialect.name == "postgresql":

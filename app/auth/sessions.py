@@ -18,7 +18,7 @@ import hashlib
 import re
 import secrets
 
-from flask import session
+from flask import current_app, g, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 
@@ -27,8 +27,6 @@ from app.auth.models import User, UserSession
 from app.extensions import db
 
 SESSION_KEY = "sid"
-# Kept across a login: the language chosen on the login page.
-KEPT_ACROSS_LOGIN = ("lang",)
 _USER_ID = re.compile(r"([0-9]{1,18}):([0-9]{1,18})")
 
 
@@ -37,10 +35,11 @@ def _hash(key: str) -> str:
 
 
 def begin(user: User) -> None:
-    """Log ``user`` in on a fresh session (the caller commits)."""
-    kept = {name: session[name] for name in KEPT_ACROSS_LOGIN if name in session}
+    """Log ``user`` in on a fresh session (the caller commits). Nothing from before the login is
+    kept; the language lives in a cookie of its own (app.i18n). The CSRF token Flask-WTF cached for
+    this request belonged to the cleared session: forget it too."""
     session.clear()
-    session.update(kept)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     key = secrets.token_urlsafe(32)
     db.session.add(UserSession(user_id=user.id, key_hash=_hash(key), started_at=clock.now()))
     db.session.flush()

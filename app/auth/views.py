@@ -120,6 +120,5 @@ def password():
 @bp.route("/lang/<code>")
 @allow_public
 def set_language(code: str):
-    if code in current_app.config["LANGUAGES"]:
-        session["lang"] = code
-    return redirect(_safe_next(request.args.get("next")))
+    from app.i18n import remember_language
+    return remember_language(redirect(_safe_next(request.args.get("next"))), code)

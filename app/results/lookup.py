@@ -1,12 +1,18 @@
 """A contestant's own results: found by login, or by bib number + the last 6 characters of the ID
-number, at most ``MAX_TRIES`` tries per bib per hour.
+number, at most ``RESULT_LOOKUP_MAX_TRIES`` (5) tries per bib per hour.
 
-Tries are rows (:class:`BibLookup`), so every gunicorn worker sees one count. Each try is written
-first and then counted (it counts itself), so two workers racing on the same bib cannot both slip
-under the limit; refused and failed tries count too, which keeps a guesser locked out for as long
-as they keep guessing. A bib that does not exist is answered like wrong digits, so the form does
-not confirm which bibs exist. What a line shows (rank, award, total, criteria next to the skill's
-median of each criterion, penalties, scale) is the contestant's own data only.
+Tries are rows (:class:`BibLookup`), so every gunicorn worker and every app server sees one count.
+The try is written and counted (it counts itself) after the registration has been read, in a short
+write that the caller commits at once, so the write lock (SQLite) is held for an insert and an
+indexed count and never while results are read; the count stops at the limit, so a bib tried a
+thousand times costs what one tried six times does. Two workers racing on the same bib cannot both
+slip under the limit: each counts its own row. Refused and failed tries count too, which keeps a
+guesser locked out for as long as they keep guessing. A bib that does not exist is answered like
+wrong digits, so the form does not confirm which bibs exist.
+
+What a line shows (rank, award, total, criteria next to the skill's stored criterion medians,
+penalties, scale) is the contestant's own data only, read as one standing row
+(:func:`app.results.tables.line_of`) whatever the size of the skill.
 """
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -23,12 +30,9 @@ from app.errors import DomainError
 from app.events.models import Attendance, Event, Registration, RegistrationStatus, Skill
 from app.extensions import db
 from app.messages import msg
-from app.results.models import BibLookup
-from app.results.tables import Line, SkillTable, skill_tables
-from scoring.marks import round_mark
-from scoring.standardize import median
+from app.results.models import BibLookup, Publication, SkillResults
+from app.results.tables import Line, SkillTable, line_of
 
-MAX_TRIES = 5
 WINDOW = timedelta(hours=1)
 ID_TAIL = 6
 
@@ -39,27 +43,24 @@ class TooManyTries(DomainError):
 
 def look_up(event: Event, bib: str, id_tail: str) -> Registration | None:
     """The registration whose bib and ID tail match, ``None`` when they do not; records the try and
-    raises :class:`TooManyTries` on the sixth within an hour. The caller commits either way."""
+    raises :class:`TooManyTries` beyond the limit within an hour. The caller commits either way."""
     bib, id_tail = bib.strip(), id_tail.strip().upper()
-    now = clock.now()
-    attempt = BibLookup(event_id=event.id, contestant_no=bib, at=now, succeeded=False)
-    db.session.add(attempt)
-    db.session.flush()
-    tries = db.session.scalar(select(func.count(BibLookup.id)).where(
-        BibLookup.event_id == event.id, BibLookup.contestant_no == bib, BibLookup.at >= now - WINDOW))
-    if tries > MAX_TRIES:
-        raise TooManyTries(msg("too many tries for bib %(bib)s: at most %(count)s an hour; try again later "
-                               "or ask the organizers", bib=bib, count=MAX_TRIES))
     registration = db.session.scalar(
         select(Registration).options(joinedload(Registration.person))
         .where(Registration.event_id == event.id, Registration.contestant_no == bib,
                Registration.status == RegistrationStatus.APPROVED))
-    if registration is None or len(id_tail) != ID_TAIL:
-        return None
-    if not hmac.compare_digest(registration.person.id_number.upper()[-ID_TAIL:].encode(), id_tail.encode()):
-        return None
-    attempt.succeeded = True
-    return registration
+    matched = registration is not None and len(id_tail) == ID_TAIL and hmac.compare_digest(
+        registration.person.id_number.upper()[-ID_TAIL:].encode(), id_tail.encode())
+    now = clock.now()
+    db.session.add(BibLookup(event_id=event.id, contestant_no=bib, at=now, succeeded=matched))
+    db.session.flush()
+    limit = current_app.config["RESULT_LOOKUP_MAX_TRIES"]
+    recent = (select(BibLookup.id).where(BibLookup.event_id == event.id, BibLookup.contestant_no == bib,
+                                         BibLookup.at >= now - WINDOW).limit(limit + 1))
+    if db.session.scalar(select(func.count()).select_from(recent.subquery())) > limit:
+        raise TooManyTries(msg("too many tries for bib %(bib)s: at most %(count)s an hour; try again later "
+                               "or ask the organizers", bib=bib, count=limit))
+    return registration if matched else None
 
 
 def registrations_of(event: Event, person_id: int) -> list[Registration]:
@@ -72,7 +73,8 @@ def registrations_of(event: Event, person_id: int) -> list[Registration]:
 @dataclass(frozen=True)
 class OwnResult:
     """One registration's result; ``line`` and ``table`` are ``None`` while its skill is not
-    published. ``medians`` per criterion over the skill's competed contestants."""
+    published (``table`` holds that one line). ``medians`` per criterion over the skill's competed
+    contestants."""
 
     registration: Registration
     skill: Skill
@@ -89,28 +91,14 @@ class OwnResult:
         return self.line is not None and self.line.standing.status == Attendance.COMPETED
 
 
-def own_results(event: Event, registrations: list[Registration]) -> list[OwnResult]:
-    """The published results of these registrations, each with only its own line."""
+def own_results(registrations: list[Registration]) -> list[OwnResult]:
+    """The published results of these registrations, each read as its own line only."""
     found = []
     for registration in registrations:
-        tables = skill_tables(event, published_only=True, skill=registration.skill)
-        table = tables[0] if tables else None
-        line = _line_of(table, registration) if table else None
-        found.append(OwnResult(registration, registration.skill, table if line else None, line,
-                               criterion_medians(table) if line else {}))
+        results = db.session.scalar(select(SkillResults).options(joinedload(SkillResults.skill)).where(
+            SkillResults.skill_id == registration.skill_id, SkillResults.publication != Publication.PRIVATE))
+        table = line_of(results, registration) if results is not None else None
+        line = table.lines[0] if table and table.lines else None
+        medians = {code: Decimal(value) for code, value in results.criterion_medians.items()} if line else {}
+        found.append(OwnResult(registration, registration.skill, table if line else None, line, medians))
     return found
-
-
-def _line_of(table: SkillTable, registration: Registration) -> Line | None:
-    """A team member finds the team's line."""
-    return next((line for line in table.lines if any(m.id == registration.id for m in line.members)), None)
-
-
-def criterion_medians(table: SkillTable) -> dict[str, Decimal]:
-    competed = [line.standing for line in table.lines if line.standing.status == Attendance.COMPETED]
-    medians = {}
-    for code in table.criteria:
-        values = [Decimal(s.criteria[code]) for s in competed if code in s.criteria]
-        if values:
-            medians[code] = round_mark(median(values))  # to the fen, like the marks beside it
-    return medians

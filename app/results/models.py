@@ -42,6 +42,9 @@ class SkillResults(db.Model):
     incomplete: Mapped[list[dict]] = mapped_column(JSON, default=list)
     locked_criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
     criterion_max: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Per criterion, the median over the competed lines (2-decimal strings), kept at each rebuild so
+    # a contestant's page reads this row and their own line, not the whole skill.
+    criterion_medians: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     competed: Mapped[int] = mapped_column(Integer, default=0)
     standardized: Mapped[bool] = mapped_column(Boolean, default=False)
     median: Mapped[Decimal | None] = mapped_column(Hundredths)

@@ -3,8 +3,11 @@ blueprint.
 
 The public pages show published skills only (a private skill is 404, as if it did not exist):
 names, units, ranks, awards and scores, never ID numbers or phones, and nothing about the reader,
-so they are cached publicly by the event's results version (:mod:`app.results.caching`). They use
-their own layout, without the signed-in user's name or flash messages.
+so they are rendered once per results version and language and served from the cache, with public
+HTTP caching (:mod:`app.results.caching`). They use their own layout, without the signed-in user's
+name or flash messages. A skill's page shows the first ``PUBLIC_TOP_LINES`` lines (a phone's first
+screen, not the whole table of 1,000 contestants), a "find my bib" search, and the whole table as a
+CSV or JSON download (:mod:`app.results.public_download`).
 
 The contestant's page shows one person's own lines only: a signed-in contestant's, or the line of
 a bib whose ID-number tail was given (:mod:`app.results.lookup`). It is never cached.
@@ -13,24 +16,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import make_response, render_template, request
+from flask import current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from app.auth.models import Role
 from app.auth.permissions import allow_public
 from app.auth.scope import require
-from app.events.models import Event, Skill
+from app.events.models import Event, Registration, RegistrationStatus, Skill
 from app.events.services import event_by_code
 from app.extensions import db
 from app.messages import translated
 from app.results import caching
 from app.results.forms import LookupForm
 from app.results.lookup import TooManyTries, look_up, own_results, registrations_of
-from app.results.models import Publication, SkillResults
-from app.results.tables import skill_tables
+from app.results.models import Publication, SkillResults, Standing
+from app.results.public_download import MIMETYPES, public_csv, public_json
+from app.results.tables import SkillTable, line_of, skill_tables, top_of
 from app.results.views import bp, criterion_names
+
+MAX_BIB = 40  # Registration.contestant_no: a longer search cannot match and reads nothing
 
 
 @dataclass(frozen=True)
@@ -48,40 +55,76 @@ def _event(code: str) -> Event:
     return event
 
 
-def published(event: Event) -> tuple[int, list[Summary]]:
-    """The event's results version and its published skills, in one query."""
+def published(event: Event) -> list[Summary]:
+    """The event's published skills, in one query."""
     rows = db.session.execute(
-        select(Skill, SkillResults.publication, SkillResults.version, SkillResults.competed)
-        .join(SkillResults, SkillResults.skill_id == Skill.id).where(SkillResults.event_id == event.id)).all()
-    version = sum(row.version for row in rows)
-    found = [Summary(row.Skill, row.publication, row.competed) for row in rows
-             if row.publication != Publication.PRIVATE]
-    return version, sorted(found, key=lambda s: s.skill.code)
+        select(Skill, SkillResults.publication, SkillResults.competed)
+        .join(SkillResults, SkillResults.skill_id == Skill.id)
+        .where(SkillResults.event_id == event.id, SkillResults.publication != Publication.PRIVATE)).all()
+    return sorted((Summary(row.Skill, row.publication, row.competed) for row in rows), key=lambda s: s.skill.code)
+
+
+def _published_results(event: Event, skill_code: str) -> SkillResults:
+    """The skill's results row; 404 unless the skill exists and is published."""
+    results = db.session.scalar(
+        select(SkillResults).join(Skill, Skill.id == SkillResults.skill_id).options(contains_eager(SkillResults.skill))
+        .where(SkillResults.event_id == event.id, Skill.code == skill_code,
+               SkillResults.publication != Publication.PRIVATE))
+    require(results is not None)
+    return results
 
 
 @bp.route("/results/<code>")
 @allow_public
 def public_event(code: str):
-    event = _event(code)
-    version, skills = published(event)
-    return caching.public(event, lambda: render_template("results/public_event.html", event=event,
-                                                         skills=skills), version)
+    def render() -> str:
+        event = _event(code)
+        return render_template("results/public_event.html", event=event, skills=published(event))
+
+    return caching.public(code, "event", render)
 
 
 @bp.route("/results/<code>/<skill_code>")
 @allow_public
 def public_skill(code: str, skill_code: str):
-    event = _event(code)
-    version, skills = published(event)
-    summary = next((s for s in skills if s.skill.code == skill_code), None)
-    require(summary is not None)
+    """The first lines of the table (stored once per version and language), or with ``?bib=`` the
+    line of that bib (one standing row, rendered per request)."""
+    bib = request.args.get("bib", "").strip()
 
     def render() -> str:
-        table = skill_tables(event, published_only=True, skill=summary.skill)[0]
-        return render_template("results/public_skill.html", event=event, skill=summary.skill, table=table,
-                               names=criterion_names(summary.skill))
+        event = _event(code)
+        results = _published_results(event, skill_code)
+        top = current_app.config["PUBLIC_TOP_LINES"]
+        table = _bib_line(event, results, bib) if bib else top_of(results, top)
+        total = db.session.scalar(select(func.count(Standing.id)).where(Standing.skill_id == results.skill_id))
+        return render_template("results/public_skill.html", event=event, skill=results.skill, table=table,
+                               names=criterion_names(results.skill), bib=bib[:MAX_BIB], total=total)
 
-    return caching.public(event, render, version)
+    return caching.public(code, f"skill:{skill_code}", render, store=not bib)
+
+
+def _bib_line(event: Event, results: SkillResults, bib: str) -> SkillTable:
+    """The line of a bib in this skill (a team member finds the team's), by the (event, bib) index."""
+    registration = None if len(bib) > MAX_BIB else db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.contestant_no == bib,
+        Registration.skill_id == results.skill_id, Registration.status == RegistrationStatus.APPROVED))
+    return line_of(results, registration) if registration is not None else SkillTable(results.skill, results, [])
+
+
+@bp.route("/results/<code>/<skill_code>/standings.<any(csv, json):fmt>")
+@allow_public
+def public_download(code: str, skill_code: str, fmt: str):
+    """The whole public table of a skill as a file, stored once per version."""
+    def render() -> bytes:
+        event = _event(code)
+        results = _published_results(event, skill_code)
+        table = skill_tables(event, published_only=True, skill=results.skill)[0]
+        return public_json(table, criterion_names(results.skill)) if fmt == "json" else public_csv(table)
+
+    response = caching.public(code, f"{skill_code}.{fmt}", render, mimetype=MIMETYPES[fmt], by_language=False)
+    if response.status_code == 200:
+        response.headers["Content-Disposition"] = f"attachment; filename={code}-{skill_code}.{fmt}"
+    return response
 
 
 @bp.route("/results/<code>/me", methods=["GET", "POST"])
@@ -100,11 +143,11 @@ def me(code: str):
                 found, problem, status = None, translated(refused.args[0]), 429
             db.session.commit()  # the try is recorded whatever its outcome
             if found is not None:
-                results = own_results(event, [found])
+                results = own_results([found])
             elif problem is None:
                 problem = _("No contestant matches this bib number and these ID characters.")
     elif contestant:
-        results = own_results(event, registrations_of(event, current_user.person_id))
+        results = own_results(registrations_of(event, current_user.person_id))
     body = render_template("results/me.html", event=event, form=form, contestant=contestant,
                            results=results, problem=problem, names=_names(results))
     return caching.private(make_response(body, status))

@@ -21,7 +21,7 @@ Choices where results.md is silent, written down here:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
@@ -39,12 +39,13 @@ from app.marking.models import ComponentScore, Penalty, SchemeCriterion
 from app.marking.schemes import load_scheme
 from app.marking.values import stored_values
 from app.messages import Message, msg
+from app.results import caching
 from app.results.models import CompletionTime, Publication, SkillResults, Standing
 from app.signals import result_amended
 from scoring.marks import Scheme, judgement_mark, round_mark, totals
 from scoring.medals import Placed, award_skill
 from scoring.ranking import Contestant, rank
-from scoring.standardize import HUNDRED, scale, spread, total_with_penalties, weighted_total
+from scoring.standardize import HUNDRED, median, scale, spread, total_with_penalties, weighted_total
 
 PRACTICAL = "practical"
 _amending: ContextVar[bool] = ContextVar("results_amending", default=False)
@@ -65,8 +66,10 @@ def results_of(skill: Skill) -> SkillResults | None:
 
 
 def bump(results: SkillResults) -> None:
-    """Every change a reader could see moves the version (the public page's ETag)."""
+    """Every change a reader could see moves the version: the public pages' ETag and cache key, and
+    the one place their cache is invalidated (:mod:`app.results.caching`)."""
     results.version += 1
+    caching.version_moved(results)
 
 
 def rebuild(skill: Skill, *, allow_final: bool = False) -> SkillResults | None:
@@ -94,6 +97,18 @@ def rebuild(skill: Skill, *, allow_final: bool = False) -> SkillResults | None:
     if before is not None:
         _announce_amendment(skill, before, _summaries(skill))
     return results
+
+
+def criterion_medians(codes: list[str], standings: Iterable[Standing]) -> dict[str, Decimal]:
+    """Per criterion, the median over the competed lines, to the fen like the marks beside it:
+    stored with the standings so a contestant's page reads it instead of every line."""
+    competed = [s for s in standings if s.status == Attendance.COMPETED]
+    medians = {}
+    for code in codes:
+        values = [Decimal(s.criteria[code]) for s in competed if code in s.criteria]
+        if values:
+            medians[code] = round_mark(median(values))
+    return medians
 
 
 SUMMARY_FIELDS = ("status", "raw_total", "scale", "rank", "award", "criteria")
@@ -149,6 +164,8 @@ class _Build:
         self.results.locked_criteria = self.locked
         self.results.criterion_max = {c.code: str(c.max_total) for c in self.scheme.criteria}
         self.results.competed = len(competed)
+        medians = criterion_medians(list(self.results.criterion_max), ordered)
+        self.results.criterion_medians = {code: str(value) for code, value in medians.items()}
 
     # --- loading ------------------------------------------------------------------------------
 

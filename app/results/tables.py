@@ -1,8 +1,9 @@
 """Reading stored standings for pages and exports, in a fixed number of queries.
 
 One query for the skills' results, one for their standings with each lead registration, person and
-unit, and one for the members of team skills — however many contestants a skill has (the public
-page of a skill with 1,000 contestants runs the same handful of queries as one with 10).
+unit, and one for the members of the teams shown — however many contestants a skill has. A public
+page reads the first lines only (:func:`top_of`) and a contestant's page one line (:func:`line_of`),
+with the same queries.
 """
 from __future__ import annotations
 
@@ -74,12 +75,41 @@ def skill_tables(event: Event, *, published_only: bool, skill: Skill | None = No
     found = sorted(db.session.scalars(query), key=lambda r: r.skill.code)
     if not found:
         return []
-    skill_ids = [r.skill_id for r in found]
     standings = db.session.scalars(
-        select(Standing).where(Standing.skill_id.in_(skill_ids)).order_by(Standing.skill_id, Standing.position)
-        .options(joinedload(Standing.competitor).joinedload(Registration.person),
-                 joinedload(Standing.competitor).joinedload(Registration.unit))).all()
-    members = _team_members(event, [r.skill for r in found if r.skill.team_size > 1])
+        _standings().where(Standing.skill_id.in_([r.skill_id for r in found]))
+        .order_by(Standing.skill_id, Standing.position)).all()
+    return _tables(found, standings)
+
+
+def top_of(results: SkillResults, count: int) -> SkillTable:
+    """The first ``count`` lines of a skill's standings (a public page's first screen)."""
+    standings = db.session.scalars(_standings().where(Standing.skill_id == results.skill_id)
+                                   .order_by(Standing.position).limit(count)).all()
+    return _tables([results], standings)[0]
+
+
+def line_of(results: SkillResults, registration: Registration) -> SkillTable:
+    """The one line of this registration (a team member's is the team's), as a table of zero or one
+    line: one standing row and the team's members, however large the skill."""
+    if registration.team:
+        team = select(Registration.id).where(Registration.skill_id == registration.skill_id,
+                                             Registration.team == registration.team)
+        where = Standing.competitor_id.in_(team.scalar_subquery())
+    else:
+        where = Standing.competitor_id == registration.id
+    standings = db.session.scalars(_standings().where(Standing.skill_id == results.skill_id, where)).all()
+    return _tables([results], standings)[0]
+
+
+def _standings():
+    return select(Standing).options(joinedload(Standing.competitor).joinedload(Registration.person),
+                                    joinedload(Standing.competitor).joinedload(Registration.unit))
+
+
+def _tables(found: list[SkillResults], standings: list[Standing]) -> list[SkillTable]:
+    """Lines grouped by skill, teams with their members (read for the teams shown only)."""
+    teams = {(s.competitor.skill_id, s.competitor.team) for s in standings if s.competitor.team}
+    members = _team_members(teams)
     by_skill: dict[int, list[Line]] = defaultdict(list)
     for standing in standings:
         lead = standing.competitor
@@ -88,14 +118,16 @@ def skill_tables(event: Event, *, published_only: bool, skill: Skill | None = No
     return [SkillTable(r.skill, r, by_skill[r.skill_id]) for r in found]
 
 
-def _team_members(event: Event, skills: list[Skill]) -> dict[tuple[int, str], list[Registration]]:
-    if not skills:
+def _team_members(teams: set[tuple[int, str]]) -> dict[tuple[int, str], list[Registration]]:
+    if not teams:
         return {}
     found: dict[tuple[int, str], list[Registration]] = defaultdict(list)
     for registration in db.session.scalars(
             select(Registration).join(Person)
-            .where(Registration.skill_id.in_([s.id for s in skills]),
+            .where(Registration.skill_id.in_({skill_id for skill_id, _ in teams}),
+                   Registration.team.in_({team for _, team in teams}),
                    Registration.status == RegistrationStatus.APPROVED)
             .options(contains_eager(Registration.person)).order_by(Registration.contestant_no)):
-        found[(registration.skill_id, registration.team or registration.contestant_no)].append(registration)
+        if (registration.skill_id, registration.team) in teams:
+            found[(registration.skill_id, registration.team)].append(registration)
     return found

@@ -167,26 +167,33 @@ def export(code: str, fmt: str):
 @bp.route("/events/<code>/medals")
 @allow_public
 def medals(code: str):
-    """Organizers see every skill, without caching; everyone else the published ones, cached by the
-    event's results version like the public results pages."""
-    event = event_by_code(code)
-    require(event is not None)
-    organizer = current_user.is_authenticated and can_organize(current_user, event)
-    if organizer:
-        response = _medals_page(event, organizer=True)
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
-    return caching.public(event, lambda: _medals_page(event, organizer=False))
+    """Organizers see every skill, without caching; everyone else the published ones, stored and
+    cached by the event's results version like the public results pages. An anonymous reader (no
+    session cookie) is served without opening the session."""
+    if caching.may_be_signed_in() and current_user.is_authenticated:
+        event = event_by_code(code)
+        require(event is not None)
+        if can_organize(current_user, event):
+            response = Response(_medals_page(event, organizer=True))
+            response.headers["Cache-Control"] = "private, no-store"
+            return response
+
+    def render() -> str:
+        event = event_by_code(code)
+        require(event is not None)
+        return _medals_page(event, organizer=False)
+
+    return caching.public(code, "medals", render)
 
 
-def _medals_page(event: Event, *, organizer: bool) -> Response:
+def _medals_page(event: Event, *, organizer: bool) -> str:
     tables = skill_tables(event, published_only=not organizer)
     columns = award_columns(event.awards)
     rows = medal_table((line for t in tables for line in t.lines),
                        lambda line: delegation_of(line.unit, event.delegation_kind), columns)
     points = event_unit_points(event, tables) if event.awards == "worldskills" else None
-    return Response(render_template("results/medals.html", event=event, tables=tables, rows=rows,
-                                    columns=columns, points=points, organizer=organizer))
+    return render_template("results/medals.html", event=event, tables=tables, rows=rows,
+                           columns=columns, points=points, organizer=organizer)
 
 
 from app.results import public_views  # noqa: F401  (routes on ``bp``)

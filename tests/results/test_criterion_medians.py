@@ -6,15 +6,14 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from app.events.models import Attendance
-from app.results.lookup import criterion_medians
+from app.results.standings import criterion_medians
 
 
 def line(status: Attendance, **criteria: str) -> SimpleNamespace:
-    return SimpleNamespace(standing=SimpleNamespace(status=status, criteria=criteria))
+    return SimpleNamespace(status=status, criteria=criteria)
 
 
 def test_medians_are_kept_to_the_fen_and_count_competed_lines_only():
-    table = SimpleNamespace(criteria=["A", "B"], lines=[
-        line(Attendance.COMPETED, A="16.67", B="45.00"), line(Attendance.COMPETED, A="33.34", B="40.00"),
-        line(Attendance.ABSENT)])
-    assert criterion_medians(table) == {"A": Decimal("25.01"), "B": Decimal("42.50")}
+    standings = [line(Attendance.COMPETED, A="16.67", B="45.00"), line(Attendance.COMPETED, A="33.34", B="40.00"),
+                 line(Attendance.ABSENT)]
+    assert criterion_medians(["A", "B"], standings) == {"A": Decimal("25.01"), "B": Decimal("42.50")}
