@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from app.events.models import SkillGroup, UnitKind
+from app.events.models import Component, SkillGroup, UnitKind
 from app.json_reader import JsonReader, join
 from app.messages import msg
 from scoring.levels import LADDER
@@ -228,7 +228,7 @@ def _skill(item: Any, path: str, r: JsonReader) -> SkillSpec | None:
     return SkillSpec(path=path, values=v, host_unit=host)
 
 
-def _components(obj: dict, path: str, r: JsonReader) -> list[dict] | None:
+def _components(obj: dict, path: str, r: JsonReader) -> list[Component] | None:
     items = r.array(obj, "components", path)
     if items is None:
         return None
@@ -240,10 +240,11 @@ def _components(obj: dict, path: str, r: JsonReader) -> list[dict] | None:
             continue
         code = r.text(comp, "code", cpath, required=True, pattern=r"[a-z][a-z0-9_]{0,31}")
         weight = r.decimal2(comp, "weight", cpath, required=True, minimum=Decimal("0.01"))
-        if code in {c["code"] for c in out}:
+        if code in {c.code for c in out}:
             r.fail(join(cpath, "code"), msg("%(code)s appears twice", code=repr(code)))
         total += weight or 0
-        out.append({"code": code, "weight": str(weight)})
+        if code is not None and weight is not None:
+            out.append(Component(code, weight))
     if items and total != 100:
         r.fail(join(path, "components"), msg("weights add up to %(total)s, not 100", total=total))
     return out

@@ -1,11 +1,15 @@
 """Units (a tree), events by tier, their skills, registrations and skill panels.
 
 Decimal settings (tolerances, windows) are :class:`~app.db.Hundredths`; lists and the awards
-setting (a code or an inline table) are JSON.
+setting (a code or an inline table) are JSON. JSON has no decimal type, so a JSON column that holds
+numbers is private (``*_json``, decimals as 2-decimal strings) and read and written through one typed
+property (:attr:`Skill.components`, :attr:`Event.award_rules`): no caller sees the stored strings.
 """
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -138,6 +142,14 @@ class SkillGroup(enum.StrEnum):
     STUDENT = "student"
 
 
+@dataclass(frozen=True)
+class Component:
+    """A part of a skill's result (formats.md ``components``): its code and its weight out of 100."""
+
+    code: str
+    weight: Decimal
+
+
 class Skill(db.Model):
     """A skill (赛项) at one event: the employee and student groups of one trade are two skills."""
 
@@ -158,10 +170,28 @@ class Skill(db.Model):
     max_age: Mapped[int | None] = mapped_column(Integer)
     age_reference: Mapped[date | None] = mapped_column(Date)
     min_level: Mapped[str | None] = mapped_column(String(16))
-    components: Mapped[list[dict] | None] = mapped_column(JSON)
+    # [{"code": "theory", "weight": "20.00"}]: read and written through ``components``.
+    components_json: Mapped[list[dict[str, str]] | None] = mapped_column("components", JSON)
 
     event: Mapped[Event] = relationship(back_populates="skills")
     host_unit: Mapped[Unit | None] = relationship()
+
+    @property
+    def components(self) -> tuple[Component, ...] | None:
+        """The weighted parts of the result, weights as ``Decimal``; ``None`` for a skill without."""
+        if self.components_json is None:
+            return None
+        return tuple(Component(c["code"], Decimal(c["weight"])) for c in self.components_json)
+
+    @components.setter
+    def components(self, value: Sequence[Component] | None) -> None:
+        self.components_json = None if value is None else [
+            {"code": c.code, "weight": str(Decimal(c.weight).quantize(Decimal("0.01")))} for c in value]
+
+    @property
+    def component_weights(self) -> dict[str, Decimal]:
+        """Component code → weight, in the file's order (empty without components)."""
+        return {c.code: c.weight for c in self.components or ()}
 
     @property
     def reference_date(self) -> date:

@@ -47,13 +47,15 @@ from scoring.ranking import Contestant, rank
 from scoring.standardize import HUNDRED, scale, spread, total_with_penalties, weighted_total
 
 PRACTICAL = "practical"
-_amending: ContextVar[bool] = ContextVar("results_amending", default=False)
+# The reason of the amendment under way (``None``: none is): it travels with ``result_amended`` to
+# every revocation the amendment causes (results.md: "revoked with that reason").
+_amending: ContextVar[str | None] = ContextVar("results_amending", default=None)
 
 
 @contextmanager
-def amending() -> Iterator[None]:
-    """Inside an amendment (results amend) final standings may be rebuilt."""
-    token = _amending.set(True)
+def amending(reason: str) -> Iterator[None]:
+    """Inside an amendment (results amend) final standings may be rebuilt; ``reason`` is its reason."""
+    token = _amending.set(reason)
     try:
         yield
     finally:
@@ -69,17 +71,18 @@ def bump(results: SkillResults) -> None:
     results.version += 1
 
 
-def rebuild(skill: Skill, *, allow_final: bool = False) -> SkillResults | None:
+def rebuild(skill: Skill, *, allow_final: bool = False, reason: str | None = None) -> SkillResults | None:
     """Recompute and store the skill's standings; ``None`` while it has no marking scheme.
 
     Final standings change only inside an amendment or when a reopened criterion is locked again
-    (``allow_final``); then every changed line is audited and announced with ``result_amended``.
+    (``allow_final``, with the reopening's ``reason``); then every changed line is audited and
+    announced with ``result_amended``, carrying the amendment's reason.
     """
     scheme = load_scheme(skill)
     if scheme is None:
         return None
     results = results_of(skill)
-    if results is not None and results.final and not (allow_final or _amending.get()):
+    if results is not None and results.final and not (allow_final or _amending.get() is not None):
         raise DomainError(msg("the results of %(skill)s are final: change them with an amendment "
                               "(results amend)", skill=skill.code))
     if results is None:
@@ -92,7 +95,8 @@ def rebuild(skill: Skill, *, allow_final: bool = False) -> SkillResults | None:
     results.rebuilt_at = clock.now()
     db.session.flush()
     if before is not None:
-        _announce_amendment(skill, before, _summaries(skill))
+        _announce_amendment(skill, before, _summaries(skill), reason or _amending.get()
+                            or msg("the result was amended"))
     return results
 
 
@@ -105,15 +109,16 @@ def _summaries(skill: Skill) -> dict[int, dict]:
     return {r.competitor_id: audit.snapshot(r, list(SUMMARY_FIELDS)) for r in rows}
 
 
-def _announce_amendment(skill: Skill, before: dict[int, dict], after: dict[int, dict]) -> None:
+def _announce_amendment(skill: Skill, before: dict[int, dict], after: dict[int, dict], reason: str) -> None:
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     if not changed:
         return
     bibs = {registration_id: bib for registration_id, bib in db.session.execute(
         select(Registration.id, Registration.contestant_no).where(Registration.id.in_(changed)))}
     audit.record("results.amended", "skill", f"{skill.event.code}/{skill.code}", event_id=skill.event_id,
-                 before={bibs[k]: before.get(k) for k in changed}, after={bibs[k]: after.get(k) for k in changed})
-    result_amended.send(skill.event_id, skill_id=skill.id, competitor_ids=changed)
+                 before={bibs[k]: before.get(k) for k in changed}, after={bibs[k]: after.get(k) for k in changed},
+                 note=reason[:500])
+    result_amended.send(skill.event_id, skill_id=skill.id, competitor_ids=changed, reason=reason)
 
 
 class _Build:
@@ -128,7 +133,7 @@ class _Build:
         # Not yet marked in full (a criterion never locked, a component score missing): no awards. A
         # criterion reopened for one competitor (an appeal, an amendment) keeps them until re-marked.
         self.unfinished = False
-        self.weights = {c["code"]: c["weight"] for c in skill.components or []}
+        self.weights = skill.component_weights
         self.components = self._component_scores()
         self.penalties = self._penalties()
         self.seconds = {competitor_id: seconds for competitor_id, seconds in db.session.execute(
@@ -278,12 +283,12 @@ def _on_skill_change(event_id: int, skill_id: int, **_: object) -> None:
         rebuild(skill)
 
 
-def _on_lock(event_id: int, skill_id: int, **_: object) -> None:
+def _on_lock(event_id: int, skill_id: int, reason: str | None = None, **_: object) -> None:
     """After final publication a criterion is locked only when a reopened one is closed again: the
-    amendment (or the upheld appeal) is what changes the result."""
+    amendment (or the upheld appeal) is what changes the result, and its reason is the reopening's."""
     skill = db.session.get(Skill, skill_id)
     if skill is not None:
-        rebuild(skill, allow_final=True)
+        rebuild(skill, allow_final=True, reason=reason)
 
 
 def _on_event_change(event_id: int, **_: object) -> None:
