@@ -21,6 +21,7 @@ from app import clock
 from app.db import Hundredths, Moment, enum_column
 from app.extensions import db
 from app.people.models import Person
+from scoring.medals import AwardTable, parse_award_table
 from scoring.tiers import TIERS
 
 
@@ -77,6 +78,7 @@ class Event(db.Model):
     registration_closes: Mapped[date | None] = mapped_column(Date)
     feeder_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
     delegation_kind: Mapped[UnitKind | None] = mapped_column(enum_column(UnitKind))
+    # A code, or an inline table with decimals as 2-decimal strings: read it through ``award_rules``.
     awards: Mapped[Any] = mapped_column(JSON, default="cn_standard")
     promotion_rules: Mapped[str | None] = mapped_column(String(64))
     tie_breakers: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -109,6 +111,12 @@ class Event(db.Model):
     def skill(self, code: str | None) -> Skill | None:
         """The event's skill with this code, or ``None``."""
         return next((s for s in self.skills if s.code == code), None)
+
+    @property
+    def award_rules(self) -> str | AwardTable:
+        """``worldskills``, ``cn_standard`` or the inline table as values (``top_percent``, ``min_raw``
+        as ``Decimal``); the import refused any table that does not parse."""
+        return self.awards if isinstance(self.awards, str) else parse_award_table(self.awards)
 
     @property
     def tier_info(self):

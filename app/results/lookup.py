@@ -110,7 +110,7 @@ def criterion_medians(table: SkillTable) -> dict[str, Decimal]:
     competed = [line.standing for line in table.lines if line.standing.status == Attendance.COMPETED]
     medians = {}
     for code in table.criteria:
-        values = [Decimal(s.criteria[code]) for s in competed if code in s.criteria]
+        values = [s.criterion_marks[code] for s in competed if code in s.criteria]
         if values:
             medians[code] = round_mark(median(values))  # to the fen, like the marks beside it
     return medians

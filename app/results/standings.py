@@ -248,7 +248,7 @@ class _Build:
         self.results.median = round_mark(spread(raws).median) if raws else None
         self.results.scale_basis = spread(raws).basis if self.results.standardized else None
         ranked = rank([Contestant(c.id, rows[c.id].raw_total,
-                                  {k: Decimal(v) for k, v in rows[c.id].criteria.items()},
+                                  rows[c.id].criterion_marks,
                                   self.seconds.get(c.id)) for c in competed],
                       tie_breakers=self.event.tie_breakers or (), tie_window=self.event.tie_window,
                       criterion_max={c.code: c.max_total for c in self.scheme.criteria})
@@ -258,7 +258,7 @@ class _Build:
             return
         placed = [Placed(r.key, r.rank, rows[r.key].raw_total, rows[r.key].scale,
                          rows[r.key].scale_unrounded) for r in ranked]
-        awards = award_skill(placed, self.event.awards, self.skill.team_size)
+        awards = award_skill(placed, self.event.award_rules, self.skill.team_size)
         for key, award in awards.award.items():
             rows[key].award = award
         for key in awards.technical_expert_proposals:
