@@ -7,10 +7,12 @@ from types import SimpleNamespace
 
 from app.events.models import Attendance
 from app.results.lookup import criterion_medians
+from app.results.models import Standing
 
 
 def line(status: Attendance, **criteria: str) -> SimpleNamespace:
-    return SimpleNamespace(standing=SimpleNamespace(status=status, criteria=criteria))
+    """A line whose standing holds its criteria as stored: 2-decimal strings in JSON."""
+    return SimpleNamespace(standing=Standing(status=status, criteria=criteria))
 
 
 def test_medians_are_kept_to_the_fen_and_count_competed_lines_only():
