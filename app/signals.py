@@ -13,6 +13,9 @@ criterion_unlocked = _signals.signal("criterion_unlocked")
 attendance_changed = _signals.signal("attendance_changed")
 penalty_changed = _signals.signal("penalty_changed")
 result_amended = _signals.signal("result_amended")
+"""A final result changed (an amendment, or a reopened criterion locked again): sent once per rebuild
+with ``skill_id``, ``competitor_ids`` (the changed lines' lead registrations) and ``reason`` (the
+amendment's, as the organizer or arbiter wrote it), which every revocation it causes carries."""
 results_published = _signals.signal("results_published")
 components_changed = _signals.signal("components_changed")
 event_settings_changed = _signals.signal("event_settings_changed")
@@ -26,8 +29,8 @@ The certificates feature issues the ``level`` certificate here (and may set the 
 promotion_revoked = _signals.signal("promotion_revoked")
 """An approved promotion was revoked (its final result was amended): sent once per proposal, inside
 the amending transaction, with ``proposal_id``, ``person_id``, ``occupation``, ``level`` and
-``certificate_no`` of the level record that was deleted, so the certificates feature can revoke the
-``level`` certificate."""
+``certificate_no`` of the level record that was deleted and the ``reason`` (the amendment's), so the
+certificates feature can revoke the ``level`` certificate with it."""
 
 late_entry_checks = _signals.signal("late_entry_checks")
 """Asked before an organizer approves entries on the web, with ``skill_id``: each receiver returns the

@@ -221,11 +221,14 @@ def _table(placed: Sequence[Placed], table: AwardTable) -> SkillAwards:
     return SkillAwards(award=award)
 
 
-def award_skill(placed: Sequence[Placed], awards: str | Mapping[str, Any],
+def award_skill(placed: Sequence[Placed], awards: str | AwardTable | Mapping[str, Any],
                 team_size: int = 1) -> SkillAwards:
     """The awards of one skill: ``awards`` is the event's ``awards`` value (``"worldskills"``,
-    ``"cn_standard"`` or an inline table); ``placed`` its competed contestants (teams) as ranked."""
+    ``"cn_standard"`` or an inline table, parsed or not); ``placed`` its competed contestants (teams)
+    as ranked."""
     _check(placed, team_size)
+    if isinstance(awards, AwardTable):
+        return _table(placed, awards)
     if isinstance(awards, str):
         if awards == "worldskills":
             return _worldskills(placed)

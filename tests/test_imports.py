@@ -4,13 +4,14 @@ from __future__ import annotations
 import copy
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.audit import AuditEntry
-from app.events.models import Event, Skill, Unit
+from app.events.models import Component, Event, Skill, Unit
 from app.extensions import db
 
 UNITS_CSV = """code,name,kind,parent_code
@@ -125,7 +126,7 @@ def test_import_event(ctx, units_file, tmp_path):
     assert [u.code for u in event.organizers] == ["JX-HRSS", "JX-JT"]
     assert event.event_class == "1" and event.tie_breakers == ["criterion_weight", "completion_time"]
     skill = event.skills[0]
-    assert skill.host_unit.code == "JX-TC1" and skill.components[0] == {"code": "theory", "weight": "20.00"}
+    assert skill.host_unit.code == "JX-TC1" and skill.components[0] == Component("theory", Decimal("20.00"))
     assert str(event.section_tolerance) == "5.00"
     again = run(ctx, "import", "event", write_event(tmp_path, EVENT))
     assert again.exit_code == 1 and "exists already" in again.stderr

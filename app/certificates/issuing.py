@@ -315,9 +315,10 @@ def issue_for_results(event: Event, skill: Skill | None = None,
     return result
 
 
-def reconcile_amended(event: Event, skill: Skill, competitor_ids: Iterable[int]) -> IssueResult | None:
-    """After ``result_amended``: revoke the amended competitors' certificates whose content changed and
-    reissue them under new numbers where still due. Skills never issued are left alone."""
+def reconcile_amended(event: Event, skill: Skill, competitor_ids: Iterable[int], reason: str) -> IssueResult | None:
+    """After ``result_amended``: revoke the amended competitors' certificates whose content changed with
+    the amendment's ``reason`` (the verification page shows it) and reissue them under new numbers where
+    still due. Skills never issued are left alone."""
     leads = set(competitor_ids)
     members = {r.id for lead_id in leads if (lead := db.session.get(Registration, lead_id))
                for r in _members(skill, lead)}
@@ -326,7 +327,7 @@ def reconcile_amended(event: Event, skill: Skill, competitor_ids: Iterable[int])
         return None
     kinds = {c.kind for c in certificates_of(event, [skill], RESULT_KINDS)} or {CertificateKind.AWARD}
     dues = [d for d in dues_for_results(event, [skill], kinds) if d.registration_id in members]
-    return issue_dues(dues, scope, msg("the result was amended"))
+    return issue_dues(dues, scope, reason)
 
 
 # -- level certificates -------------------------------------------------------------------------

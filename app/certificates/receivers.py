@@ -1,7 +1,8 @@
 """How certificates follow earlier features' signals (design.md: connected in ``create_app``).
 
 - ``result_amended`` (results): the amended competitors' certificates whose content changed are
-  revoked and reissued under new numbers where still due (:func:`issuing.reconcile_amended`).
+  revoked with the amendment's reason and reissued under new numbers where still due
+  (:func:`issuing.reconcile_amended`).
 - ``promotion_approved`` (promotion): the new skill-level record gets its ``level`` certificate.
   The skill is the event's skill of the person's registration whose occupation is the record's, so
   this module needs nothing from ``app.promotion`` (dependencies point one way).
@@ -14,14 +15,14 @@ from sqlalchemy import select
 from app.certificates import issuing
 from app.events.models import Event, Registration, RegistrationStatus, Skill
 from app.extensions import db
-from app.messages import msg
 from app.people.models import SkillLevelRecord
 
 
-def _on_result_amended(event_id: int, skill_id: int, competitor_ids: list[int] | None = None, **_: object) -> None:
+def _on_result_amended(event_id: int, skill_id: int, reason: str, competitor_ids: list[int] | None = None,
+                       **_: object) -> None:
     event, skill = db.session.get(Event, event_id), db.session.get(Skill, skill_id)
     if event is not None and skill is not None and competitor_ids:
-        issuing.reconcile_amended(event, skill, competitor_ids)
+        issuing.reconcile_amended(event, skill, competitor_ids, reason)
 
 
 def _on_promotion_approved(event_id: int, record_id: int, **_: object) -> None:
@@ -36,8 +37,9 @@ def _on_promotion_approved(event_id: int, record_id: int, **_: object) -> None:
     issuing.issue_level_certificate(record, event, registration.skill if registration else None, registration)
 
 
-def _on_promotion_revoked(event_id: int, certificate_no: str | None = None, **_: object) -> None:
-    issuing.revoke_level_certificates(certificate_no, msg("the promotion was revoked"))
+def _on_promotion_revoked(event_id: int, reason: str, certificate_no: str | None = None, **_: object) -> None:
+    """The level certificate goes with the promotion's reason (an amendment's, when one caused it)."""
+    issuing.revoke_level_certificates(certificate_no, reason)
 
 
 def connect() -> None:

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from app.events.models import SkillGroup, UnitKind
+from app.events.models import Component, SkillGroup, UnitKind
 from app.json_reader import JsonReader, join
 from app.messages import msg
 from scoring.levels import LADDER
@@ -156,21 +156,21 @@ def _awards(value: Any, r: JsonReader) -> Any:
     bands = r.array(table, "bands", "awards", required=True) or []
     if not bands:
         r.fail("awards.bands", msg("must list at least one band"))
-    total = Decimal(0)
+    total, stored = Decimal(0), []
     for i, band in enumerate(bands):
         path = join("awards.bands", i)
         band = r.obj(band, path, {"award", "top_percent"}, set())
         if band is None:
             continue
-        r.choice(band, "award", path, AWARD_CODES, required=True)
+        award = r.choice(band, "award", path, AWARD_CODES, required=True)
         percent = r.decimal2(band, "top_percent", path, required=True, minimum=Decimal("0.01"))
         total += percent or 0
+        stored.append({"award": award, "top_percent": None if percent is None else str(percent)})
     if total > 100:
         r.fail("awards.bands", msg("top_percent values add up to %(total)s, more than 100", total=total))
     min_raw = r.decimal2(table, "min_raw", "awards", minimum=Decimal(0))
-    return {"bands": [{"award": b.get("award"), "top_percent": str(b.get("top_percent"))}
-                      for b in bands if isinstance(b, dict)],
-            "min_raw": None if min_raw is None else str(min_raw)}
+    # Stored as 2-decimal strings (JSON has no decimal); read back through Event.award_rules.
+    return {"bands": stored, "min_raw": None if min_raw is None else str(min_raw)}
 
 
 def _tie_breakers(obj: dict, r: JsonReader) -> list[str]:
@@ -228,7 +228,7 @@ def _skill(item: Any, path: str, r: JsonReader) -> SkillSpec | None:
     return SkillSpec(path=path, values=v, host_unit=host)
 
 
-def _components(obj: dict, path: str, r: JsonReader) -> list[dict] | None:
+def _components(obj: dict, path: str, r: JsonReader) -> list[Component] | None:
     items = r.array(obj, "components", path)
     if items is None:
         return None
@@ -240,10 +240,11 @@ def _components(obj: dict, path: str, r: JsonReader) -> list[dict] | None:
             continue
         code = r.text(comp, "code", cpath, required=True, pattern=r"[a-z][a-z0-9_]{0,31}")
         weight = r.decimal2(comp, "weight", cpath, required=True, minimum=Decimal("0.01"))
-        if code in {c["code"] for c in out}:
+        if code in {c.code for c in out}:
             r.fail(join(cpath, "code"), msg("%(code)s appears twice", code=repr(code)))
         total += weight or 0
-        out.append({"code": code, "weight": str(weight)})
+        if code is not None and weight is not None:
+            out.append(Component(code, weight))
     if items and total != 100:
         r.fail(join(path, "components"), msg("weights add up to %(total)s, not 100", total=total))
     return out

@@ -1,11 +1,15 @@
 """Units (a tree), events by tier, their skills, registrations and skill panels.
 
 Decimal settings (tolerances, windows) are :class:`~app.db.Hundredths`; lists and the awards
-setting (a code or an inline table) are JSON.
+setting (a code or an inline table) are JSON. JSON has no decimal type, so a JSON column that holds
+numbers is private (``*_json``, decimals as 2-decimal strings) and read and written through one typed
+property (:attr:`Skill.components`, :attr:`Event.award_rules`): no caller sees the stored strings.
 """
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -17,6 +21,7 @@ from app import clock
 from app.db import Hundredths, Moment, enum_column
 from app.extensions import db
 from app.people.models import Person
+from scoring.medals import AwardTable, parse_award_table
 from scoring.tiers import TIERS
 
 
@@ -73,6 +78,7 @@ class Event(db.Model):
     registration_closes: Mapped[date | None] = mapped_column(Date)
     feeder_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
     delegation_kind: Mapped[UnitKind | None] = mapped_column(enum_column(UnitKind))
+    # A code, or an inline table with decimals as 2-decimal strings: read it through ``award_rules``.
     awards: Mapped[Any] = mapped_column(JSON, default="cn_standard")
     promotion_rules: Mapped[str | None] = mapped_column(String(64))
     tie_breakers: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -107,6 +113,12 @@ class Event(db.Model):
         return next((s for s in self.skills if s.code == code), None)
 
     @property
+    def award_rules(self) -> str | AwardTable:
+        """``worldskills``, ``cn_standard`` or the inline table as values (``top_percent``, ``min_raw``
+        as ``Decimal``); the import refused any table that does not parse."""
+        return self.awards if isinstance(self.awards, str) else parse_award_table(self.awards)
+
+    @property
     def tier_info(self):
         return TIERS[self.tier]
 
@@ -138,6 +150,14 @@ class SkillGroup(enum.StrEnum):
     STUDENT = "student"
 
 
+@dataclass(frozen=True)
+class Component:
+    """A part of a skill's result (formats.md ``components``): its code and its weight out of 100."""
+
+    code: str
+    weight: Decimal
+
+
 class Skill(db.Model):
     """A skill (赛项) at one event: the employee and student groups of one trade are two skills."""
 
@@ -158,10 +178,28 @@ class Skill(db.Model):
     max_age: Mapped[int | None] = mapped_column(Integer)
     age_reference: Mapped[date | None] = mapped_column(Date)
     min_level: Mapped[str | None] = mapped_column(String(16))
-    components: Mapped[list[dict] | None] = mapped_column(JSON)
+    # [{"code": "theory", "weight": "20.00"}]: read and written through ``components``.
+    components_json: Mapped[list[dict[str, str]] | None] = mapped_column("components", JSON)
 
     event: Mapped[Event] = relationship(back_populates="skills")
     host_unit: Mapped[Unit | None] = relationship()
+
+    @property
+    def components(self) -> tuple[Component, ...] | None:
+        """The weighted parts of the result, weights as ``Decimal``; ``None`` for a skill without."""
+        if self.components_json is None:
+            return None
+        return tuple(Component(c["code"], Decimal(c["weight"])) for c in self.components_json)
+
+    @components.setter
+    def components(self, value: Sequence[Component] | None) -> None:
+        self.components_json = None if value is None else [
+            {"code": c.code, "weight": str(Decimal(c.weight).quantize(Decimal("0.01")))} for c in value]
+
+    @property
+    def component_weights(self) -> dict[str, Decimal]:
+        """Component code → weight, in the file's order (empty without components)."""
+        return {c.code: c.weight for c in self.components or ()}
 
     @property
     def reference_date(self) -> date:

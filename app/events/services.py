@@ -317,7 +317,9 @@ def skill_document(skill: Skill) -> dict[str, Any]:
         "host_unit": skill.host_unit.code if skill.host_unit else None,
         "min_age": skill.min_age, "max_age": skill.max_age,
         "age_reference": skill.age_reference.isoformat() if skill.age_reference else None,
-        "min_level": skill.min_level, "components": skill.components,
+        "min_level": skill.min_level,
+        "components": None if skill.components is None else [
+            {"code": c.code, "weight": str(c.weight)} for c in skill.components],
     }
     if skill.occupation_code:
         doc["occupation"] = {"code": skill.occupation_code, "name": skill.occupation_name}

@@ -161,7 +161,7 @@ def _skill_form(event: Event, skill: Skill | None):
             "host_unit": (form.host_unit.data or "").strip() or None, "min_age": form.min_age.data,
             "max_age": form.max_age.data, "min_level": form.min_level.data or None,
             "age_reference": form.age_reference.data.isoformat() if form.age_reference.data else None,
-            "components": skill.components if skill else None,
+            "components": skill_document(skill)["components"] if skill else None,
         }
         if form.occupation_code.data or form.occupation_name.data:
             new_skill["occupation"] = {"code": form.occupation_code.data, "name": form.occupation_name.data}

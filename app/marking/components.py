@@ -33,7 +33,7 @@ class ComponentsImported:
 
 
 def declared_components(skill: Skill) -> list[str]:
-    return [c["code"] for c in skill.components or []]
+    return list(skill.component_weights)
 
 
 def import_component(skill: Skill, component: str, rows: list[Row]) -> ComponentsImported:

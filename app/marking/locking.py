@@ -227,7 +227,9 @@ def close_reopening(sheet: Marksheet, reopening: CriterionReopening) -> None:
                  after={"skill": criterion.skill.code, "criterion": criterion.code,
                         "contestant_no": reopening.competitor.contestant_no})
     db.session.flush()
-    criterion_locked.send(criterion.skill.event_id, skill_id=criterion.skill_id, criterion=criterion.code)
+    # The reopening's reason is the amendment's: a final result that changes now is revoked with it.
+    criterion_locked.send(criterion.skill.event_id, skill_id=criterion.skill_id, criterion=criterion.code,
+                          reason=reopening.reason)
 
 
 def lock_all_complete(sheet: Marksheet) -> list[CriterionState]:

@@ -333,13 +333,14 @@ def revoke(proposal: PromotionProposal, reason: str) -> None:
     held = gone or {}
     promotion_revoked.send(proposal.event_id, proposal_id=proposal.id, person_id=proposal.person_id,
                            occupation=held.get("occupation"), level=held.get("level"),
-                           certificate_no=held.get("certificate_no"))
+                           certificate_no=held.get("certificate_no"), reason=reason)
 
 
-def on_result_amended(event_id: int, skill_id: int, competitor_ids: Sequence[int] = (), **_: object) -> int:
-    """Revoke the skill's approved promotions the amendment affects and recompute its pending
-    proposals (see the module docstring); returns how many were revoked. Nothing happens for an
-    event that never had proposals."""
+def on_result_amended(event_id: int, skill_id: int, reason: str, competitor_ids: Sequence[int] = (),
+                      **_: object) -> int:
+    """Revoke the skill's approved promotions the amendment affects, with its ``reason``, and recompute
+    its pending proposals (see the module docstring); returns how many were revoked. Nothing happens
+    for an event that never had proposals."""
     skill = db.session.get(Skill, skill_id)
     if skill is None:
         return 0
@@ -367,7 +368,7 @@ def on_result_amended(event_id: int, skill_id: int, competitor_ids: Sequence[int
         else:
             affected = leads.get(proposal.registration_id, proposal.registration_id) in changed
         if affected:
-            revoke(proposal, f"result amended: {skill.code}")
+            revoke(proposal, reason)
             revoked += 1
     if rules is not None:
         _compute_skill(event, skill, rules, existing)

@@ -56,7 +56,7 @@ def amend(skill: Skill, bib: str, reason: str, *, disqualify: bool = False, reop
                  after={"contestant_no": competitor.lead.contestant_no,
                         "action": "disqualify" if disqualify else f"reopen {reopen_criterion}"},
                  note=reason.strip()[:500])
-    with amending():
+    with amending(reason.strip()):
         if disqualify:
             if not competitor.competed and competitor.lead.attendance == Attendance.DISQUALIFIED:
                 raise DomainError(msg("%(bib)s is disqualified already", bib=bib))

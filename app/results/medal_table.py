@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from app.events.models import Unit
 from app.results.tables import Line
+from scoring.medals import AwardTable
 
 MEDAL_COLUMNS = ("gold", "silver", "bronze", "excellence")
 
@@ -30,12 +30,12 @@ class UnitMedals:
         return sum(self.counts.values())
 
 
-def award_columns(awards: Any) -> tuple[str, ...]:
+def award_columns(awards: str | AwardTable) -> tuple[str, ...]:
     """``worldskills`` and ``cn_standard`` count medals and excellence; an inline award table
     counts its own prizes, in band order."""
     if isinstance(awards, str):
         return MEDAL_COLUMNS
-    return tuple(band["award"] for band in awards.get("bands", []))
+    return tuple(band.award for band in awards.bands)
 
 
 def medal_table(lines: Iterable[Line], unit_of: Callable[[Line], Unit],

@@ -102,6 +102,11 @@ class Standing(db.Model):
     competitor: Mapped[Registration] = relationship()
 
     @property
+    def criterion_marks(self) -> dict[str, Decimal]:
+        """``criteria`` as values (the JSON keeps the 2-decimal strings the exports show)."""
+        return {code: Decimal(mark) for code, mark in self.criteria.items()}
+
+    @property
     def scale_unrounded(self) -> Decimal | None:
         return None if self.scale_exact is None else Decimal(self.scale_exact)
 

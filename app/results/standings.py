@@ -48,13 +48,15 @@ from scoring.ranking import Contestant, rank
 from scoring.standardize import HUNDRED, median, scale, spread, total_with_penalties, weighted_total
 
 PRACTICAL = "practical"
-_amending: ContextVar[bool] = ContextVar("results_amending", default=False)
+# The reason of the amendment under way (``None``: none is): it travels with ``result_amended`` to
+# every revocation the amendment causes (results.md: "revoked with that reason").
+_amending: ContextVar[str | None] = ContextVar("results_amending", default=None)
 
 
 @contextmanager
-def amending() -> Iterator[None]:
-    """Inside an amendment (results amend) final standings may be rebuilt."""
-    token = _amending.set(True)
+def amending(reason: str) -> Iterator[None]:
+    """Inside an amendment (results amend) final standings may be rebuilt; ``reason`` is its reason."""
+    token = _amending.set(reason)
     try:
         yield
     finally:
@@ -72,17 +74,18 @@ def bump(results: SkillResults) -> None:
     caching.version_moved(results)
 
 
-def rebuild(skill: Skill, *, allow_final: bool = False) -> SkillResults | None:
+def rebuild(skill: Skill, *, allow_final: bool = False, reason: str | None = None) -> SkillResults | None:
     """Recompute and store the skill's standings; ``None`` while it has no marking scheme.
 
     Final standings change only inside an amendment or when a reopened criterion is locked again
-    (``allow_final``); then every changed line is audited and announced with ``result_amended``.
+    (``allow_final``, with the reopening's ``reason``); then every changed line is audited and
+    announced with ``result_amended``, carrying the amendment's reason.
     """
     scheme = load_scheme(skill)
     if scheme is None:
         return None
     results = results_of(skill)
-    if results is not None and results.final and not (allow_final or _amending.get()):
+    if results is not None and results.final and not (allow_final or _amending.get() is not None):
         raise DomainError(msg("the results of %(skill)s are final: change them with an amendment "
                               "(results amend)", skill=skill.code))
     if results is None:
@@ -95,7 +98,8 @@ def rebuild(skill: Skill, *, allow_final: bool = False) -> SkillResults | None:
     results.rebuilt_at = clock.now()
     db.session.flush()
     if before is not None:
-        _announce_amendment(skill, before, _summaries(skill))
+        _announce_amendment(skill, before, _summaries(skill), reason or _amending.get()
+                            or msg("the result was amended"))
     return results
 
 
@@ -105,7 +109,7 @@ def criterion_medians(codes: list[str], standings: Iterable[Standing]) -> dict[s
     competed = [s for s in standings if s.status == Attendance.COMPETED]
     medians = {}
     for code in codes:
-        values = [Decimal(s.criteria[code]) for s in competed if code in s.criteria]
+        values = [s.criterion_marks[code] for s in competed if code in s.criteria]
         if values:
             medians[code] = round_mark(median(values))
     return medians
@@ -120,15 +124,16 @@ def _summaries(skill: Skill) -> dict[int, dict]:
     return {r.competitor_id: audit.snapshot(r, list(SUMMARY_FIELDS)) for r in rows}
 
 
-def _announce_amendment(skill: Skill, before: dict[int, dict], after: dict[int, dict]) -> None:
+def _announce_amendment(skill: Skill, before: dict[int, dict], after: dict[int, dict], reason: str) -> None:
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     if not changed:
         return
     bibs = {registration_id: bib for registration_id, bib in db.session.execute(
         select(Registration.id, Registration.contestant_no).where(Registration.id.in_(changed)))}
     audit.record("results.amended", "skill", f"{skill.event.code}/{skill.code}", event_id=skill.event_id,
-                 before={bibs[k]: before.get(k) for k in changed}, after={bibs[k]: after.get(k) for k in changed})
-    result_amended.send(skill.event_id, skill_id=skill.id, competitor_ids=changed)
+                 before={bibs[k]: before.get(k) for k in changed}, after={bibs[k]: after.get(k) for k in changed},
+                 note=reason[:500])
+    result_amended.send(skill.event_id, skill_id=skill.id, competitor_ids=changed, reason=reason)
 
 
 class _Build:
@@ -143,7 +148,7 @@ class _Build:
         # Not yet marked in full (a criterion never locked, a component score missing): no awards. A
         # criterion reopened for one competitor (an appeal, an amendment) keeps them until re-marked.
         self.unfinished = False
-        self.weights = {c["code"]: c["weight"] for c in skill.components or []}
+        self.weights = skill.component_weights
         self.components = self._component_scores()
         self.penalties = self._penalties()
         self.seconds = {competitor_id: seconds for competitor_id, seconds in db.session.execute(
@@ -260,7 +265,7 @@ class _Build:
         self.results.median = round_mark(spread(raws).median) if raws else None
         self.results.scale_basis = spread(raws).basis if self.results.standardized else None
         ranked = rank([Contestant(c.id, rows[c.id].raw_total,
-                                  {k: Decimal(v) for k, v in rows[c.id].criteria.items()},
+                                  rows[c.id].criterion_marks,
                                   self.seconds.get(c.id)) for c in competed],
                       tie_breakers=self.event.tie_breakers or (), tie_window=self.event.tie_window,
                       criterion_max={c.code: c.max_total for c in self.scheme.criteria})
@@ -270,7 +275,7 @@ class _Build:
             return
         placed = [Placed(r.key, r.rank, rows[r.key].raw_total, rows[r.key].scale,
                          rows[r.key].scale_unrounded) for r in ranked]
-        awards = award_skill(placed, self.event.awards, self.skill.team_size)
+        awards = award_skill(placed, self.event.award_rules, self.skill.team_size)
         for key, award in awards.award.items():
             rows[key].award = award
         for key in awards.technical_expert_proposals:
@@ -295,12 +300,12 @@ def _on_skill_change(event_id: int, skill_id: int, **_: object) -> None:
         rebuild(skill)
 
 
-def _on_lock(event_id: int, skill_id: int, **_: object) -> None:
+def _on_lock(event_id: int, skill_id: int, reason: str | None = None, **_: object) -> None:
     """After final publication a criterion is locked only when a reopened one is closed again: the
-    amendment (or the upheld appeal) is what changes the result."""
+    amendment (or the upheld appeal) is what changes the result, and its reason is the reopening's."""
     skill = db.session.get(Skill, skill_id)
     if skill is not None:
-        rebuild(skill, allow_final=True)
+        rebuild(skill, allow_final=True, reason=reason)
 
 
 def _on_event_change(event_id: int, **_: object) -> None:

@@ -188,7 +188,7 @@ def medals(code: str):
 
 def _medals_page(event: Event, *, organizer: bool) -> str:
     tables = skill_tables(event, published_only=not organizer)
-    columns = award_columns(event.awards)
+    columns = award_columns(event.award_rules)
     rows = medal_table((line for t in tables for line in t.lines),
                        lambda line: delegation_of(line.unit, event.delegation_kind), columns)
     points = event_unit_points(event, tables) if event.awards == "worldskills" else None

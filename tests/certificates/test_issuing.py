@@ -115,7 +115,7 @@ def test_an_amended_result_revokes_changed_certificates_and_reissues_them(make):
     held = {c.number: c for c in db.session.scalars(select(Certificate))}
     old_gold = held[before["W-01"]]
     assert old_gold.status == CertificateStatus.REVOKED and old_gold.replaced_by is None
-    assert old_gold.revoked_reason == "the result was amended"
+    assert old_gold.revoked_reason == "doping"  # the amendment's own reason
     moved = {bib: held[before[bib]] for bib in ("W-02", "W-03")}
     for certificate in moved.values():  # silver → gold, bronze → silver: new numbers
         assert certificate.status == CertificateStatus.REVOKED

@@ -25,7 +25,7 @@ from werkzeug.security import generate_password_hash
 
 from app.audit import AuditEntry
 from app.auth.models import Role, User
-from app.events.models import Attendance, PanelMember, PanelRole, UnitKind
+from app.events.models import Attendance, Component, PanelMember, PanelRole, UnitKind
 from app.extensions import db
 from app.marking.competitors import by_bib, competitors
 from app.marking.models import Mark, MarkingTeamMember, SchemeCriterion
@@ -94,7 +94,7 @@ class World:
             self.units[code] = make.unit(code, parent=parent)
         u = self.units
         self.event = make.event("EV1", organizers=[self.hrss], delegation_kind=delegation_kind, **event_fields)
-        components = [{"code": "theory", "weight": 20}, {"code": "practical", "weight": 80}]
+        components = [Component("theory", Decimal(20)), Component("practical", Decimal(80))]
         self.weld = make.skill(self.event, "WELD", components=components)
         self.care = make.skill(self.event, "CARE", team_size=2, quota_per_unit=1, components=components)
         for bib, unit in (("W-01", "NC-E1"), ("W-02", "JJ-E1"), ("W-03", "NC-E2")):

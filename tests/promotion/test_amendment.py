@@ -31,7 +31,7 @@ def test_a_disqualification_revokes_and_reproposes(make):
     db.session.refresh(w01)
     db.session.refresh(w02)
     assert (w01.status, w01.proposed_level, w01.level_record_id) == (ProposalStatus.PROPOSED, None, None)
-    assert w01.revoked_reason == "result amended: WELD" and w01.revoked_at is not None
+    assert w01.revoked_reason == "doping" and w01.revoked_at is not None
     assert str(w01.message) == "no promotion: not ranked (did not compete)"
     # W-02 moves from silver to gold: still 技师 → 高级技师 under the same rule, so the approval stays.
     assert w02.status == ProposalStatus.APPROVED and w02.level_record_id is not None

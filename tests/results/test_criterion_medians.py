@@ -3,14 +3,15 @@ marks themselves: two middle values an odd number of fen apart round half up."""
 from __future__ import annotations
 
 from decimal import Decimal
-from types import SimpleNamespace
 
 from app.events.models import Attendance
+from app.results.models import Standing
 from app.results.standings import criterion_medians
 
 
-def line(status: Attendance, **criteria: str) -> SimpleNamespace:
-    return SimpleNamespace(status=status, criteria=criteria)
+def line(status: Attendance, **criteria: str) -> Standing:
+    """A standing holding its criteria as stored: 2-decimal strings in JSON."""
+    return Standing(status=status, criteria=criteria)
 
 
 def test_medians_are_kept_to_the_fen_and_count_competed_lines_only():

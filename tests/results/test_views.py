@@ -19,6 +19,7 @@ from app.results.chart import histogram
 from app.results.medal_table import award_columns, medal_table
 from app.results.models import Publication
 from app.results.standings import results_of
+from scoring.medals import parse_award_table
 from tests.events.helpers import login_en
 from tests.factories import PASSWORD
 from tests.marking.builders import World, audit_entries, run
@@ -303,7 +304,7 @@ def test_medal_table_orders_by_gold_silver_bronze_then_unit():
 def test_an_award_table_counts_its_own_prizes():
     awards = {"bands": [{"award": "first_prize", "top_percent": 10},
                         {"award": "second_prize", "top_percent": 20}]}
-    columns = award_columns(awards)
+    columns = award_columns(parse_award_table(awards))
     assert columns == ("first_prize", "second_prize")
     rows = medal_table([_line("A", "second_prize"), _line("B", "first_prize"), _line("A", "gold")],
                        lambda line: line.unit, columns)
