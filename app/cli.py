@@ -167,5 +167,6 @@ def register(app: Flask) -> None:
 
 
 def _extra_commands() -> list[Callable]:
+    from app.backup import backup_command, restore_command
     from app.demo import demo_command
-    return [demo_command]
+    return [demo_command, backup_command, restore_command]
