@@ -5,6 +5,10 @@ Walks the log in id order, recomputing each entry's digest from the one before i
 give its digest), a deleted or inserted one (it does not follow the entry before it), or a log whose
 end is not the recorded chain head (entries deleted from the end, or added without the app).
 Exit 0 when intact, 1 at the first break (formats.md's "input refused").
+
+The digests use no secret, so someone able to rewrite the whole chain from an entry onwards, head
+included, would pass the walk alone. Against that, note the printed head digest outside the server
+now and then; ``--expect DIGEST`` then fails unless the chain still passes through it.
 """
 from __future__ import annotations
 
@@ -34,7 +38,8 @@ class ChainReport:
         return self.problem is None
 
 
-def verify_chain() -> ChainReport:
+def verify_chain(expect: str | None = None) -> ChainReport:
+    """Walk the chain; with ``expect``, it must also hold an entry with that digest."""
     columns = [AuditEntry.id, AuditEntry.prev_digest, AuditEntry.digest,
                *(getattr(AuditEntry, name) for name in SEALED_FIELDS)]
     previous_id, previous = None, GENESIS
@@ -51,6 +56,8 @@ def verify_chain() -> ChainReport:
                                f"entry {row.id} does not match its digest: it was edited")
         previous_id, previous = row.id, row.digest
         count += 1
+        if row.digest == expect:
+            expect = None
     head = db.session.get(AuditChainHead, 1)
     head_id, head_digest = (head.entry_id, head.digest) if head is not None else (0, GENESIS)
     if (head_id, head_digest) != (previous_id or 0, previous):
@@ -58,13 +65,17 @@ def verify_chain() -> ChainReport:
         return ChainReport(count, previous, head_id or None,
                            f"the chain head names entry {head_id or 'none'} but the log ends at {ends}: "
                            "entries were deleted from the end or added outside the app")
+    if expect is not None and expect != GENESIS:
+        return ChainReport(count, previous, None, f"no entry has the digest {expect}: the chain was "
+                           "rewritten after it was noted")
     return ChainReport(count, previous)
 
 
 @audit_group.command("verify")
-def verify_command() -> None:
+@click.option("--expect", metavar="DIGEST", help="a head digest noted earlier: the chain must still hold it")
+def verify_command(expect: str | None) -> None:
     """Check every entry's digest and link; report the first broken link (exit 1)."""
-    report = verify_chain()
+    report = verify_chain(expect.strip().lower() if expect else None)
     if not report.intact:
         click.echo(f"{report.entries} entries intact before it", err=True)
         fail(f"broken: {report.problem}")

@@ -46,6 +46,30 @@ def test_an_untouched_chain_verifies(ctx):
     assert code == 0 and output == f"audit chain intact: 5 entries, head {head.digest}\n"
 
 
+def test_a_chain_rewritten_after_a_noted_head_fails_the_expectation(ctx):
+    write_entries(3)
+    noted = verify_chain().head
+    write_entries(2)
+    assert verify_chain(noted).intact
+    # Rewrite everything from the first entry on, head included, as someone with the database could.
+    rows = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    forged, previous = [], GENESIS
+    for row in rows:
+        fields = {name: getattr(row, name) for name in audit.SEALED_FIELDS} | {"note": "rewritten"}
+        previous = seal(previous, fields)
+        forged.append((row.id, previous))
+    for row_id, digest in forged:
+        tamper("UPDATE audit_log SET note = 'rewritten', digest = :d, prev_digest = COALESCE("
+               "(SELECT p.digest FROM audit_log p WHERE p.id = :id - 1), :genesis) WHERE id = :id",
+               d=digest, id=row_id, genesis=GENESIS)
+    tamper("UPDATE audit_chain_head SET digest = :d", d=forged[-1][1])
+    assert verify_chain().intact  # the walk alone cannot tell
+    report = verify_chain(noted)
+    assert not report.intact and f"no entry has the digest {noted}" in report.problem
+    result = ctx.test_cli_runner().invoke(args=["audit", "verify", "--expect", noted.upper()])
+    assert result.exit_code == 1
+
+
 @pytest.mark.parametrize("column, value", [("actor", "user:someone-else"), ("after", '{"n": 99}'),
                                            ("at", "2026-01-01 00:00:00"), ("note", "quietly")])
 def test_an_edited_entry_is_caught(ctx, column, value):
