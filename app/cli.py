@@ -160,6 +160,7 @@ def users_disable_command(username: str) -> None:
 
 
 def register(app: Flask) -> None:
+    from app.audit_check import audit_group
     from app.certificates.cli import certificates_group
     from app.events import (
         cli_panels,  # noqa: F401  (import judges, import attendance)
@@ -170,13 +171,14 @@ def register(app: Flask) -> None:
     from app.promotion.cli import promotion_group
     from app.results.cli import results_group  # also import timings
     for group in (import_group, export_group, users_group, results_group, grants_group, promotion_group,
-                  certificates_group):
+                  certificates_group, audit_group):
         app.cli.add_command(group)
     for command in _extra_commands():
         app.cli.add_command(command)
 
 
 def _extra_commands() -> list[Callable]:
+    from app.backup import backup_command, restore_command
     from app.demo import demo_command
     from app.startup_checks import check_command
-    return [demo_command, check_command]
+    return [demo_command, check_command, backup_command, restore_command]

@@ -281,7 +281,9 @@ class PanelRole(enum.StrEnum):
 
 
 class PanelMember(db.Model):
-    """A user's role on one skill's panel; ``unit_id`` is what conflict-of-interest checks use."""
+    """A user's role on one skill's panel. The seat names no unit: conflict-of-interest checks use
+    the expert's own unit, from their account (:attr:`unit`), so whoever seats an expert cannot
+    place them under another unit."""
 
     __tablename__ = "panel_members"
     __table_args__ = (
@@ -294,9 +296,14 @@ class PanelMember(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     role: Mapped[PanelRole] = mapped_column(enum_column(PanelRole))
 
     skill: Mapped[Skill] = relationship()
-    unit: Mapped[Unit] = relationship()
     user: Mapped["User"] = relationship()  # noqa: F821  (app.auth.models)
+
+    @property
+    def unit(self) -> Unit | None:
+        """The expert's unit, from their account; ``None`` for an expert without one (the panel
+        page flags them: nobody's contestant is theirs, so no mark of theirs is refused as a
+        conflict)."""
+        return self.user.unit

@@ -15,8 +15,6 @@ def _role_choices() -> list[tuple[str, object]]:
 class AddMemberForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
     name = StringField(_l("Name (for a new account)"), validators=[Optional(), Length(max=100)])
-    unit_code = StringField(_l("Unit (code; empty: the account's own unit)"),
-                            validators=[Optional(), Length(max=20)])
     role = SelectField(_l("Role"), choices=_role_choices(), default=PanelRole.JUDGE.value)
 
 

@@ -1,7 +1,9 @@
 """Skill panels (裁判组): the judges file of formats.md and the chief expert's panel page.
 
 A panel member is an ``expert`` account with a role on one skill — chief (裁判长), deputy, judge,
-reserve or supervisor (督导) — and the unit that conflict-of-interest checks use for that panel.
+reserve or supervisor (督导). The member's unit, which conflict-of-interest checks use, is the
+expert's own, from their account: a seat cannot name another one (else a chief could seat a judge
+under a foreign unit code and let them mark their own unit's contestant).
 
 Choices where formats.md is silent:
 - **Re-importing replaces** the panel of every skill named in the file with exactly that file's
@@ -11,8 +13,13 @@ Choices where formats.md is silent:
 - Panel members must be ``expert`` accounts: a username that exists with another role (an
   organizer, a unit admin …) or a deactivated account is refused on that row.
 - ``name`` is the display name of an account the import creates (required then); an existing
-  account keeps its name. ``unit_code`` is required: it is the member's unit on this panel; a
-  created account gets it as its own unit. One username must name the same unit on every row.
+  account keeps its name. ``unit_code`` is required and must be the account's own unit: a created
+  account gets it as its unit, an existing account without a unit gets it too (audited
+  ``user.unit``), and an account of another unit refuses the row. One username must name the same
+  unit on every row.
+- The panel page names no unit: an existing expert brings their account's unit, and an account the
+  page creates has none until an administrator or a judges file gives it one; the page marks each
+  member without a unit for the chief to see.
 - Roles may be written as codes or in Chinese (裁判长, 副裁判长, 裁判员/裁判, 备用裁判, 督导).
 - On the web the chief expert manages deputies, judges, reserves and supervisors; appointing,
   changing or removing the chief is for the event's organizers (the chief is appointed, not
@@ -94,7 +101,8 @@ def panels_of_user(user: User) -> list[PanelMember]:
 
 
 def _member_state(member: PanelMember) -> dict[str, Any]:
-    return {"username": member.user.username, "role": member.role, "unit": member.unit.code}
+    return {"username": member.user.username, "role": member.role,
+            "unit": member.unit.code if member.unit else None}
 
 
 def _skill_key(skill: Skill) -> str:
@@ -115,8 +123,9 @@ class _Entry:
     problems: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _check_entry(username: str, name: str, unit_code: str, role_text: str) -> _Entry:
-    """Every problem of one member description, as (column, message) pairs."""
+def _check_entry(username: str, name: str, unit_code: str, role_text: str, *, unit_required: bool) -> _Entry:
+    """Every problem of one member description, as (column, message) pairs. ``unit_code``, when
+    given, must be the account's own unit (or becomes it, for an account without one)."""
     entry = _Entry(username, name, None, parse_role(role_text), None)
     if not re.fullmatch(USERNAME_PATTERN, username):
         entry.problems.append(("username", msg("%(value)s must be 2–80 of letters, digits and _.@-",
@@ -134,11 +143,17 @@ def _check_entry(username: str, name: str, unit_code: str, role_text: str) -> _E
     if len(name) > 100:
         entry.problems.append(("name", msg("is longer than %(limit)s characters", limit=100)))
     if not unit_code:
-        entry.problems.append(("unit_code", msg("is empty")))
+        if unit_required:
+            entry.problems.append(("unit_code", msg("is empty")))
     else:
         entry.unit = unit_by_code(unit_code)
+        own = entry.user.unit if entry.user is not None else None
         if entry.unit is None:
             entry.problems.append(("unit_code", msg("unknown unit %(code)s", code=unit_code)))
+        elif own is not None and own.id != entry.unit.id:
+            entry.problems.append(("unit_code", msg(
+                "%(user)s belongs to %(unit)s (their account); a panel cannot seat them under another unit",
+                user=username, unit=own.code)))
     if entry.role is None:
         entry.problems.append(("role", msg("%(value)s is not one of %(choices)s", value=repr(role_text),
                                            choices=", ".join(r.value for r in PanelRole))))
@@ -146,10 +161,16 @@ def _check_entry(username: str, name: str, unit_code: str, role_text: str) -> _E
 
 
 def _account(entry: _Entry) -> tuple[User, str | None]:
-    """The entry's account, created as an expert (with a one-time link) when it does not exist."""
-    if entry.user is not None:
-        return entry.user, None
-    return create_user(entry.username, Role.EXPERT, unit_code=entry.unit.code, display_name=entry.name)
+    """The entry's account, created as an expert (with a one-time link) when it does not exist; an
+    existing account without a unit takes the entry's (checked by :func:`_check_entry`)."""
+    if entry.user is None:
+        return create_user(entry.username, Role.EXPERT, unit_code=entry.unit.code if entry.unit else None,
+                           display_name=entry.name)
+    if entry.user.unit is None and entry.unit is not None:
+        entry.user.unit = entry.unit
+        audit.record("user.unit", "user", entry.user.username, before={"unit": None},
+                     after={"unit": entry.unit.code})
+    return entry.user, None
 
 
 # --- the judges file ----------------------------------------------------------------------------
@@ -170,7 +191,7 @@ def import_judges(event: Event, rows: list[Row]) -> JudgesImported:
     chief_row: dict[str, int] = {}
     unit_row: dict[str, Row] = {}
     for row in rows:
-        entry = _check_entry(row["username"], row["name"], row["unit_code"], row["role"])
+        entry = _check_entry(row["username"], row["name"], row["unit_code"], row["role"], unit_required=True)
         row_problems = [at_row(row.number, column, message) for column, message in entry.problems]
         skill_code = row["skill_code"]
         if skill_code not in skills:
@@ -204,30 +225,30 @@ def import_judges(event: Event, rows: list[Row]) -> JudgesImported:
         for entry in entries:
             if entry.username not in accounts:
                 accounts[entry.username] = _account(entry)
-        _replace_panel(skills[skill_code], [(accounts[e.username][0], e.unit, e.role) for e in entries])
+        _replace_panel(skills[skill_code], [(accounts[e.username][0], e.role) for e in entries])
         members += len(entries)
     created = [(name, link) for name, (_, link) in accounts.items() if link is not None]
     return JudgesImported(sorted(wanted), members, created)
 
 
-def _replace_panel(skill: Skill, seats: list[tuple[User, Unit, PanelRole]]) -> None:
+def _replace_panel(skill: Skill, seats: list[tuple[User, PanelRole]]) -> None:
     current = {m.user_id: m for m in panel_of(skill)}
     before = [_member_state(m) for m in current.values()]
-    kept = {user.id for user, _unit, _role in seats}
+    kept = {user.id for user, _role in seats}
     for user_id, member in current.items():
         if user_id not in kept:
             db.session.delete(member)
     db.session.flush()
     # The chief seat is written last, in its own flush: the one-chief index must never see two.
     for chief_pass in (False, True):
-        for user, unit, role in seats:
+        for user, role in seats:
             if (role == PanelRole.CHIEF) != chief_pass:
                 continue
             member = current.get(user.id)
             if member is None:
                 member = PanelMember(skill=skill, user=user)
                 db.session.add(member)
-            member.unit, member.role = unit, role
+            member.role = role
         db.session.flush()
     after = [_member_state(m) for m in panel_of(skill)]
     if before != after:
@@ -251,22 +272,18 @@ def _check_one_chief(skill: Skill, role: PanelRole, member: PanelMember | None =
                              "first", skill=skill.code, user=chief.user.username))
 
 
-def add_member(skill: Skill, *, username: str, name: str, unit_code: str,
-               role: str) -> tuple[PanelMember, str | None]:
-    """Seat an existing expert, or create the expert account; returns the member and, for a created
-    account, its one-time login URL (shown once, never stored in clear)."""
-    username, unit_code = username.strip(), unit_code.strip()
-    existing = user_by_name(username)
-    if not unit_code and existing is not None and existing.unit is not None:
-        unit_code = existing.unit.code  # an existing expert brings their own unit unless one is named
-    entry = _check_entry(username, name.strip(), unit_code, role)
+def add_member(skill: Skill, *, username: str, name: str, role: str) -> tuple[PanelMember, str | None]:
+    """Seat an existing expert (with their account's unit), or create the expert account (without
+    a unit); returns the member and, for a created account, its one-time login URL (shown once,
+    never stored in clear)."""
+    entry = _check_entry(username.strip(), name.strip(), "", role, unit_required=False)
     _refuse(entry.problems)
     if entry.user is not None and member_of(skill, entry.user) is not None:
         raise PanelError(msg("%(user)s is on the %(skill)s panel already", user=entry.username,
                              skill=skill.code))
     _check_one_chief(skill, entry.role)
     user, link = _account(entry)
-    member = PanelMember(skill=skill, user=user, unit=entry.unit, role=entry.role)
+    member = PanelMember(skill=skill, user=user, role=entry.role)
     db.session.add(member)
     db.session.flush()
     audit.record("panel.add", "skill", _skill_key(skill), after=_member_state(member),

@@ -65,7 +65,7 @@ def panel(code: str, skill_code: str):
         _guard_chief_seat(skill, PanelRole(form.role.data))
         try:
             member, link = add_member(skill, username=form.username.data, name=form.name.data or "",
-                                      unit_code=form.unit_code.data or "", role=form.role.data)
+                                      role=form.role.data)
         except InputRefused as refused:
             db.session.rollback()
             problems = [p for p in refused.problems if not _attach(form, p)]

@@ -222,4 +222,4 @@ def upload():
                            columns=None, template_url=None)
 
 
-from app.events import self_registration_views  # noqa: F401  (routes on ``bp``)
+from app.events import audit_views, self_registration_views  # noqa: F401  (routes on ``bp``)

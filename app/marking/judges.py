@@ -7,14 +7,18 @@ so the rule is enforced on the server whatever a client sends (marking.md).
 - A criterion with a marking team accepts scores from its members only, plus reserves standing in
   for a team member who is conflicted with that competitor ("reserves replace conflicted judges").
 - Conflict of interest: the judge's unit is the competitor's unit or, when the event sets
-  ``delegation_kind``, both belong to the same delegation.
+  ``delegation_kind``, both belong to the same delegation. The judge's unit is the one on their
+  account (:attr:`PanelMember.unit`), never one a seat names; an expert without a unit conflicts
+  with nobody, and the panel page shows the chief that they have none.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from app.auth.models import User
 from app.events.eligibility import delegation_of
 from app.events.models import PanelMember, PanelRole, Skill, Unit
 from app.extensions import db
@@ -25,9 +29,11 @@ from app.messages import Message, msg
 MARKING_ROLES = (PanelRole.CHIEF, PanelRole.DEPUTY, PanelRole.JUDGE, PanelRole.RESERVE)
 
 
-def conflicted(judge_unit: Unit, competitor: Competitor, delegation_kind) -> bool:
+def conflicted(judge_unit: Unit | None, competitor: Competitor, delegation_kind) -> bool:
     """Same unit, or the same delegation when the event counts by delegation."""
     theirs = competitor.lead.unit
+    if judge_unit is None:
+        return False
     if judge_unit.id == theirs.id:
         return True
     return delegation_kind is not None and \
@@ -41,7 +47,8 @@ class MarkingRights:
         self.skill = skill
         self.delegation_kind = skill.event.delegation_kind
         self.panel: dict[int, PanelMember] = {
-            m.user_id: m for m in db.session.scalars(select(PanelMember).where(PanelMember.skill_id == skill.id))}
+            m.user_id: m for m in db.session.scalars(select(PanelMember).where(PanelMember.skill_id == skill.id)
+                                                     .options(joinedload(PanelMember.user).joinedload(User.unit)))}
         self.teams: dict[int, set[int]] = defaultdict(set)
         rows = db.session.execute(
             select(MarkingTeamMember.criterion_id, MarkingTeamMember.user_id)

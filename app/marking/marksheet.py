@@ -2,9 +2,9 @@
 
 :class:`Marksheet` loads a skill's scheme, competitors, panel rights and stored marks once, checks
 a proposed mark against every rule (marking.md, formats.md "marks") and writes it. A write that
-changes a stored value bumps the mark's version and is audited with before and after; a new mark
-carries who, when, source, device and the offline flag on its own row, so the audit log is not
-flooded with one entry per first entry (the import itself is audited with its counts).
+changes a stored value bumps the mark's version and is audited with before and after; a first mark
+is audited too (``mark.create``), so the tamper-evident log holds every mark ever given, not only
+the changes (the import itself is also audited with its counts).
 """
 from __future__ import annotations
 
@@ -166,7 +166,8 @@ def write_mark(target: MarkTarget, existing: Mark | None, value: Decimal, *, sou
 
     A change is flushed at once: the mapper's version counter makes the ``UPDATE`` conditional on
     the version that was read, so a write that raced another raises ``StaleDataError`` instead of
-    overwriting it silently; then it is audited with before and after.
+    overwriting it silently; then it is audited with before and after. A first mark is flushed
+    and audited at once too (a racing first mark raises ``IntegrityError`` there).
     """
     actor = audit.current_actor()
     if existing is not None and existing.value == value:
@@ -186,6 +187,8 @@ def write_mark(target: MarkTarget, existing: Mark | None, value: Decimal, *, sou
                 kind=target.kind, judge_id=target.judge_id, value=value, source=source, offline=offline,
                 device=device, client_uuid=client_uuid, recorded_by=actor, recorded_at=clock.now())
     db.session.add(mark)
+    db.session.flush()
+    audit.record("mark.create", "mark", mark.id, event_id=target.event_id, after=describe(mark))
     return "created", mark
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app import clock
 from app.audit import AuditEntry
 from app.auth.models import LoginLink, Role, User
+from app.auth.services import user_by_name
 from app.events.models import PanelMember, PanelRole, UnitKind
 from app.events.services import unit_by_code
 from app.extensions import db
@@ -69,6 +70,19 @@ def test_import_creates_experts_and_prints_links_on_stdout(event, tmp_path):
     assert seats("CNC") == {"chief1": "judge", "sup": "supervisor"}
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "panel.import")).all()
     assert len(entries) == 2 and all(e.actor.startswith("cli:") for e in entries)
+    # "old" had no unit: the file gave its account one, audited.
+    assert user_by_name("old").unit.code == "JX-NC"
+    given, = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.unit"))
+    assert (given.entity_id, given.before, given.after) == ("old", {"unit": None}, {"unit": "JX-NC"})
+
+
+def test_a_file_cannot_seat_an_expert_under_another_unit(event, tmp_path):
+    run("import", "judges", "EV1", write(tmp_path, "WELD,a1,甲,POOL,chief\n"))
+    result = run("import", "judges", "EV1", write(tmp_path, "CNC,a1,甲,JX-NC,judge\n", "again.csv"))
+    assert result.exit_code == 1
+    assert "row 2, unit_code: a1 belongs to POOL (their account); a panel cannot seat them under another " \
+           "unit" in result.stderr
+    assert seats("CNC") == {} and user_by_name("a1").unit.code == "POOL"
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_saved(event, tmp_path):
@@ -148,8 +162,8 @@ def panel(event, make):
     make.user("other-org", unit=make.unit("OTHER"))
     weld = next(s for s in event.skills if s.code == "WELD")
     for username, role, unit in (("chief", PanelRole.CHIEF, "POOL"), ("judge1", PanelRole.JUDGE, "JX-NC")):
-        user = make.user(username, role=Role.EXPERT)
-        db.session.add(PanelMember(skill=weld, user=user, unit=unit_by_code(unit), role=role))
+        user = make.user(username, role=Role.EXPERT, unit=unit_by_code(unit))
+        db.session.add(PanelMember(skill=weld, user=user, role=role))
     make.user("expert2", role=Role.EXPERT)
     db.session.commit()
     return weld
@@ -185,8 +199,12 @@ def test_chief_adds_a_new_expert_and_sees_the_link_once(client, panel):
                                         "role": "judge"})
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "/login/link/" in text
-    assert "/login/link/" not in client.get(PANEL).get_data(as_text=True)
+    page = client.get(PANEL).get_data(as_text=True)
+    assert "/login/link/" not in page
     assert seats("WELD")["newbie"] == "judge"
+    # The page names no unit: the new account has none, and the chief sees it flagged.
+    assert user_by_name("newbie").unit is None
+    assert "No unit" in page and "no conflict of interest can be found for them" in page
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "panel.add"))
     assert entry.actor == "user:chief" and entry.after["username"] == "newbie"
 
@@ -195,19 +213,22 @@ def test_chief_adds_an_existing_expert_with_their_unit(client, panel, make):
     db.session.scalar(select(User).where(User.username == "expert2")).unit = unit_by_code("JX-NC")
     db.session.commit()
     login_en(client, "chief")
-    response = client.post(PANEL, data={"username": "expert2", "name": "", "unit_code": "",
+    assert "unit_code" not in client.get(PANEL).get_data(as_text=True)  # no unit field on the page
+    # A unit code posted anyway (the old form's field) is not read: the account's unit stands.
+    response = client.post(PANEL, data={"username": "expert2", "name": "", "unit_code": "POOL",
                                         "role": "reserve"})
     assert response.status_code == 302
     member = db.session.scalar(select(PanelMember).where(PanelMember.user.has(username="expert2")))
     assert member.role == PanelRole.RESERVE and member.unit.code == "JX-NC"
+    assert "No unit" not in client.get(PANEL).get_data(as_text=True)
 
 
 def test_add_member_problems_are_shown_and_nothing_saved(client, panel):
     login_en(client, "chief")
-    response = client.post(PANEL, data={"username": "org", "name": "", "unit_code": "NOPE", "role": "judge"})
+    response = client.post(PANEL, data={"username": "org", "name": "", "role": "judge"})
     text = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "panel members need expert accounts" in text and "unknown unit NOPE" in text
+    assert "panel members need expert accounts" in text
     response = client.post(PANEL, data={"username": "judge1", "name": "", "unit_code": "JX", "role": "judge"})
     assert "already" in response.get_data(as_text=True)
     assert seats("WELD") == {"chief": "chief", "judge1": "judge"}
@@ -243,7 +264,7 @@ def test_organizer_moves_the_chief_seat_one_chief_at_a_time(client, panel):
 
 def test_member_of_another_skill_cannot_be_touched(client, panel, make):
     cnc = next(s for s in panel.event.skills if s.code == "CNC")
-    other = PanelMember(skill=cnc, user=make.user("cncjudge", role=Role.EXPERT), unit=unit_by_code("JX"),
+    other = PanelMember(skill=cnc, user=make.user("cncjudge", role=Role.EXPERT, unit=unit_by_code("JX")),
                         role=PanelRole.JUDGE)
     db.session.add(other)
     db.session.commit()
@@ -277,8 +298,7 @@ def test_the_database_holds_one_chief_per_skill(event, tmp_path, make):
     from sqlalchemy.exc import IntegrityError
     run("import", "judges", "EV1", write(tmp_path, "WELD,a1,甲,POOL,chief\n"))
     skill = next(s for s in event.skills if s.code == "WELD")
-    db.session.add(PanelMember(skill=skill, user=make.user("a9", role=Role.EXPERT),
-                               unit=unit_by_code("POOL"), role=PanelRole.CHIEF))
+    db.session.add(PanelMember(skill=skill, user=make.user("a9", role=Role.EXPERT), role=PanelRole.CHIEF))
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()

@@ -111,7 +111,7 @@ class World:
         for name, unit, role in seats:
             self.users[name] = user = expert(name, u[unit])
             for skill in (self.weld, self.care):
-                db.session.add(PanelMember(skill_id=skill.id, user_id=user.id, unit_id=u[unit].id, role=role))
+                db.session.add(PanelMember(skill_id=skill.id, user_id=user.id, role=role))
         self.users["outsider"] = expert("outsider", u["JJ-E1"])
         if scheme:
             for skill in (self.weld, self.care):

@@ -51,9 +51,7 @@ def test_with_city_delegations_the_whole_city_conflicts(ctx, make):
 
 def test_a_team_is_conflicted_through_its_lead_unit(ctx, make):
     world = World(make)
-    seat = db.session.scalar(select(PanelMember).where(PanelMember.skill_id == world.care.id,
-                                                       PanelMember.user_id == world.users["nc2"].id))
-    seat.unit_id = world.units["NC-E1"].id  # the seat's unit is what counts, not the account's
+    world.users["nc2"].unit = world.units["NC-E1"]
     db.session.commit()
     with pytest.raises(InputRefused) as refused:
         import_marks(world.care, rows(("C-02", "A1.1", "nc2", "2")))
@@ -116,3 +114,41 @@ def test_a_reduced_set_needs_the_chief_experts_confirmation(teamed):
     entry = audit_entries("criterion.lock")[-1]
     assert entry.after == {"skill": "WELD", "criterion": "A", "locked": True,
                            "reduced_sets_confirmed": ["A1.1 W-03"]}
+
+
+# --------------------------------------------------------------------------- the unit comes from the person
+
+def test_a_chief_cannot_seat_a_judge_under_another_unit_to_mark_their_own(ctx, make, client):
+    """Issue 14, row 5: the chief seated an expert under a unit code typed on the panel page, and
+    the expert then marked their own unit's contestant. The seat takes the account's unit now, and
+    the server refuses the mark on the tablet and on paper."""
+    import uuid
+
+    from tests.events.helpers import login_en
+    from tests.marking.builders import expert
+
+    world = World(make)
+    nc1 = expert("nc1", world.units["NC-E1"])  # W-01's unit
+    db.session.commit()
+    login_en(client, "chief")
+    response = client.post("/events/EV1/skills/WELD/panel",
+                           data={"username": "nc1", "name": "", "unit_code": "JJ-E2", "role": "judge"})
+    assert response.status_code == 302
+    seat = db.session.scalar(select(PanelMember).where(PanelMember.user_id == nc1.id))
+    assert seat.unit.code == "NC-E1"
+    client.post("/logout")
+
+    login_en(client, "nc1")
+    mark = {"uuid": str(uuid.uuid4()), "event": "EV1", "skill": "WELD", "aspect": "B1.1", "competitor": "W-01",
+            "value": "10", "base_version": 0}
+    answer = client.post("/api/v1/marks/batch", json={"device": "t", "marks": [mark]}).get_json()["results"]
+    assert answer[0]["outcome"] == "refused"
+    assert refusal(world, "W-01", "nc1") == [CONFLICT.format(judge="nc1", unit="NC-E1", bib="W-01")]
+    assert refusal(world, "W-02", "nc1") == []  # another unit's contestant: marked
+
+
+def test_an_expert_without_a_unit_conflicts_with_nobody(ctx, make):
+    world = World(make)
+    world.users["nc2"].unit = None
+    db.session.commit()
+    assert refusal(world, "W-03", "nc2") == []  # NC-E2's contestant: no unit on the account to match

@@ -142,6 +142,7 @@ def test_a_bad_row_after_many_good_ones_leaves_the_stored_marks_untouched(world,
     assert result.exit_code == 1 and "row 20, contestant_no: contestant W-04 did not compete" in result.stderr
     assert [(m.id, m.value, m.version) for m in db.session.scalars(select(Mark).order_by(Mark.id))] == before
     assert mark_count() == 9 and len(audit_entries("mark.change")) == 0
+    assert len(audit_entries("mark.create")) == 9  # every first mark is an audit entry
 
 
 def test_import_marks_checks_every_row_before_writing(world):

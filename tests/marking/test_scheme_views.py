@@ -54,8 +54,8 @@ def skill(ctx, make):
     make.user("outsider", role=Role.EXPERT)
     seats = (("chief", PanelRole.CHIEF), ("j1", PanelRole.JUDGE), ("sup", PanelRole.SUPERVISOR))
     for username, role in seats:
-        expert = make.user(username, role=Role.EXPERT)
-        db.session.add(PanelMember(skill=weld, user=expert, unit=root, role=role))
+        expert = make.user(username, role=Role.EXPERT, unit=root)
+        db.session.add(PanelMember(skill=weld, user=expert, role=role))
     db.session.commit()
     return weld
 

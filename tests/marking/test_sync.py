@@ -62,6 +62,10 @@ def test_a_mark_is_stored_once_and_a_replay_returns_the_stored_outcome(world, cl
         (Decimal("10.00"), MarkSource.TABLET, True, "tablet-1", mark["uuid"])
     assert row.recorded_by == "user:j1" and row.judge_id == world.users["j1"].id
     assert db.session.scalar(select(func.count(TabletWrite.id))) == 1
+    created, = audit_entries("mark.create")  # a first mark is an audit entry; its replay is not
+    assert (created.actor, created.entity_id) == ("user:j1", str(row.id))
+    assert (created.after["value"], created.after["contestant_no"], created.after["device"]) == \
+        ("10.00", "W-01", "tablet-1")
 
 
 def test_a_stale_base_version_is_a_conflict_with_both_values(world, client):
