@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.api.marks import bp as api_marks_bp
+    from app.auth.accounts_views import bp as accounts_bp
     from app.auth.views import bp as auth_bp
     from app.certificates.keys_views import bp as certificate_keys_bp
     from app.certificates.views import bp as certificates_bp
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(grants_bp)
     app.register_blueprint(promotion_bp)
+    app.register_blueprint(accounts_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
