@@ -17,7 +17,7 @@ from app.auth import accounts, claims
 from app.auth.forms import AccountActionForm, ClaimForm, NewAccountForm
 from app.auth.models import Role, User
 from app.auth.permissions import allow, allow_public
-from app.auth.scope import manageable_unit_ids, require
+from app.auth.scope import can_organize, manageable_unit_ids, require
 from app.auth.services import AuthError, Throttled
 from app.events.models import Registration, RegistrationStatus
 from app.extensions import db
@@ -124,6 +124,7 @@ def _target_registration() -> Registration:
 @allow(*MANAGERS)
 def from_entry():
     registration = _target_registration()
+    require(can_organize(current_user, registration.event))
     try:
         user, url = accounts.account_for_entry(current_user, registration)
     except AuthError as error:
