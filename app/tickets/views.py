@@ -13,7 +13,7 @@ chief expert; 404 for anyone else). A phone's own camera app opens the ticket's 
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
