@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.api.marks import bp as api_marks_bp
+    from app.auth.accounts_views import bp as accounts_bp
     from app.auth.views import bp as auth_bp
     from app.certificates.keys_views import bp as certificate_keys_bp
     from app.certificates.views import bp as certificates_bp
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from app.results.appeal_views import bp as appeals_bp
     from app.results.qualification_views import bp as results_qualification_bp
     from app.results.views import bp as results_bp
+    from app.tickets.views import bp as tickets_bp
 
     for bp in (main_bp, auth_bp, units_bp, events_bp, registration_bp, panels_bp, qualification_bp,
                schemes_bp, marking_bp, draw_bp, results_bp):
@@ -108,6 +110,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(grants_bp)
     app.register_blueprint(promotion_bp)
     app.register_blueprint(operations_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(tickets_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

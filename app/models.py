@@ -1,6 +1,6 @@
 """Imports every model module so the metadata is complete (Alembic autogenerate, create_all)."""
 from app.audit import AuditEntry  # noqa: F401
-from app.auth.models import LoginAttempt, LoginLink, User, UserSession  # noqa: F401
+from app.auth.models import ClaimAttempt, ClaimCode, LoginAttempt, LoginLink, User, UserSession  # noqa: F401
 from app.certificates.models import Certificate, CertificateJob, CertificateSequence  # noqa: F401
 from app.events.models import Event, EventOrganizer, PanelMember, Registration, Skill, Unit  # noqa: F401
 from app.grants.budgets import GrantBudget  # noqa: F401

@@ -44,6 +44,8 @@ NOT_LINKS = {
     "events.self_register": "a public form whose link the organizer shares",
     "events.self_registration_done": "shown after a self-registration",
     "results.public_event": "public: opened by anyone, linked for organizers and unit admins",
+    "accounts.claim": "public: linked from the login page for contestants without an account",
+    "tickets.ticket_page": "opened from an admission ticket's QR code by a phone's camera",
 }
 # Pages that need an object the demo has not made yet (issued certificates, finished jobs, …).
 NEEDS_DATA = {

@@ -1,7 +1,7 @@
-"""Login and password forms."""
+"""Login, password, claim and account forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -14,3 +14,28 @@ class SetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=200)])
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
+
+
+class ClaimForm(FlaskForm):
+    """A contestant's claim: the three things on their admission ticket, then their new login."""
+
+    bib = StringField(_l("Bib"), validators=[DataRequired(), Length(max=40)])
+    id_number = StringField(_l("Full ID number"), validators=[DataRequired(), Length(max=32)])
+    code = StringField(_l("Claim code"), validators=[DataRequired(), Length(max=20)])
+    username = StringField(_l("Choose a username"), validators=[DataRequired(), Length(min=2, max=80)])
+    password = PasswordField(_l("Choose a password"), validators=[DataRequired(), Length(min=8, max=200)])
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
+
+
+class NewAccountForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=2, max=80)])
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    role = SelectField(_l("Role"), choices=[])
+    unit_code = SelectField(_l("Unit"), choices=[])
+
+
+class AccountActionForm(FlaskForm):
+    """One button on a row of the accounts page: the row's id travels in the form, not the URL."""
+
+    target = IntegerField(validators=[DataRequired()])

@@ -1,5 +1,6 @@
 """User accounts, login attempts (the throttle counts them in the database, so every gunicorn
-worker sees the same count), sessions, and one-time login links for expert accounts.
+worker sees the same count), sessions, one-time login links for expert accounts, and the claim
+codes with which contestants claim their accounts (:mod:`app.auth.claims`).
 
 A session is valid while its row is open and the user's ``session_version`` is the one it was
 started under (:mod:`app.auth.sessions`): logging out closes one session, and logging out
@@ -107,3 +108,35 @@ class LoginLink(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(Moment)
 
     user: Mapped[User] = relationship()
+
+
+class ClaimCode(db.Model):
+    """The claim code of one approved registration: a contestant types it with their bib and ID
+    number at ``/claim`` to get their account (:mod:`app.auth.claims`).
+
+    Only a random nonce is stored; the code is derived from it with the app's secret key, so a
+    database dump alone cannot claim an account, while the admission ticket and the unit admin's
+    page can print the same code again. Regenerating draws a new nonce (the old code stops working);
+    a claim sets ``used_at`` (single use).
+    """
+
+    __tablename__ = "claim_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), unique=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
+    used_at: Mapped[datetime | None] = mapped_column(Moment)
+
+    registration = relationship("Registration")
+
+
+class ClaimAttempt(db.Model):
+    """One try at ``/claim``, counted per client address in the database (every worker sees it)."""
+
+    __tablename__ = "claim_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(Moment, index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)

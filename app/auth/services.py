@@ -15,6 +15,7 @@ from app.auth import sessions
 from app.auth.models import UNIT_SCOPED_ROLES, LoginAttempt, LoginLink, Role, User
 from app.errors import DomainError
 from app.extensions import db
+from app.messages import msg
 
 USERNAME_PATTERN = r"[A-Za-z0-9_.@-]{2,80}"
 MIN_PASSWORD_LENGTH = 8
@@ -40,14 +41,14 @@ def create_user(username: str, role: str | Role, *, unit_code: str | None = None
 
     role = Role(role)
     if not re.fullmatch(USERNAME_PATTERN, username):
-        raise AuthError(f"username {username!r} must be 2–80 of letters, digits and _.@-")
+        raise AuthError(msg("username %(username)s must be 2–80 of letters, digits and _.@-", username=repr(username)))
     if user_by_name(username) is not None:
-        raise AuthError(f"user {username} exists already")
+        raise AuthError(msg("user %(username)s exists already", username=username))
     unit = None
     if unit_code:
         unit = unit_by_code(unit_code)
         if unit is None:
-            raise AuthError(f"unknown unit {unit_code}")
+            raise AuthError(msg("unknown unit %(code)s", code=unit_code))
     elif role in UNIT_SCOPED_ROLES:
         raise AuthError(f"role {role.value} needs --unit")
     person = None
@@ -74,7 +75,7 @@ def create_user(username: str, role: str | Role, *, unit_code: str | None = None
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+        raise AuthError(msg("password must be at least %(count)s characters", count=MIN_PASSWORD_LENGTH))
 
 
 def _recent_failures(column, value: str) -> int:

@@ -96,7 +96,7 @@ def font_name(path: str) -> str:
         return name
 
 
-def _check_glyphs(name: str, texts: list[str]) -> None:
+def check_glyphs(name: str, texts: list[str]) -> None:
     face = pdfmetrics.getFont(name).face
     missing = sorted({ch for text in texts for ch in text if not ch.isspace() and ord(ch) not in face.charToGlyph})
     if missing:
@@ -114,7 +114,7 @@ def qr_matrix(url: str) -> list[list[bool]]:
     return code.get_matrix()
 
 
-def _draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
+def draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
     matrix = qr_matrix(url)
     modules = len(matrix)
     step = size / modules
@@ -168,7 +168,7 @@ def _draw(pdf: canvas.Canvas, page: CertificatePage, font: str) -> None:
     lines = body_text(page)
     details = [f"证书编号：{page.number}", f"身份证件号：{page.id_masked or '—'}", f"发证单位：{page.issuer}",
                f"发证日期：{page.issue_date}"]
-    _check_glyphs(font, [title, *lines, *details, "扫码验证真伪"])
+    check_glyphs(font, [title, *lines, *details, "扫码验证真伪"])
     width, height = PAGE
     pdf.setLineWidth(3)
     pdf.setStrokeColorRGB(0.65, 0.12, 0.12)
@@ -189,7 +189,7 @@ def _draw(pdf: canvas.Canvas, page: CertificatePage, font: str) -> None:
         y -= 0.7 * cm
     size = QR_SIZE_CM * cm
     qr_x, qr_y = width - 4 * cm - size, 3.0 * cm
-    _draw_qr(pdf, page.verify_url, qr_x, qr_y, size)
+    draw_qr(pdf, page.verify_url, qr_x, qr_y, size)
     pdf.setFont(font, 10)
     pdf.drawCentredString(qr_x + size / 2, qr_y - 0.6 * cm, "扫码验证真伪")
     pdf.showPage()

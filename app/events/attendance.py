@@ -9,7 +9,9 @@ Choices where formats.md is silent: the file updates only the bibs it names (oth
 status); a bib must be an *approved* registration of that skill; status is a code or its Chinese
 word — 参赛 competed, 缺考 absent, 退赛 withdrawn, 取消成绩 disqualified; in team skills each
 member's bib is set on its own. The check-in page of a skill posts the same pairs
-(:func:`check_in`), refused as a whole on any problem as the file is.
+(:func:`check_in`), refused as a whole on any problem as the file is. A contestant seen at the
+desk — admission ticket scanned or bib typed — is marked arrived (:func:`mark_arrived`): the time is
+kept and the status set to competed.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app import audit
+from app import audit, clock
 from app.errors import InputRefused, Problem, at_row
 from app.events.models import Attendance, Registration, RegistrationStatus, Skill
 from app.extensions import db
@@ -124,3 +126,21 @@ def set_attendance_many(skill: Skill, changes: list[tuple[Registration, Attendan
                  event_id=skill.event_id)
     attendance_changed.send(skill.event_id, skill_id=skill.id, registration_ids=changed)
     return len(changed)
+
+
+def mark_arrived(registration: Registration) -> bool:
+    """The contestant is at the desk: note the time (the first scan counts) and make them competed.
+    False when they were checked in already. Audited."""
+    if registration.status != RegistrationStatus.APPROVED:
+        raise InputRefused([Problem(registration.contestant_no, msg(
+            "%(bib)s is %(status)s, not approved", bib=registration.contestant_no,
+            status=registration.status.value))])
+    if registration.checked_in_at is not None and registration.attendance == Attendance.COMPETED:
+        return False
+    first = registration.checked_in_at is None
+    if first:
+        registration.checked_in_at = clock.now()
+        audit.record("attendance.arrive", "registration", f"{registration.event.code}/{registration.contestant_no}",
+                     after={"checked_in_at": registration.checked_in_at}, event_id=registration.event_id)
+    set_attendance_many(registration.skill, [(registration, Attendance.COMPETED)])
+    return True

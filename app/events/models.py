@@ -250,6 +250,8 @@ class Registration(db.Model):
     # Entered by the contestant on the public form (app.events.self_registration), not by a unit.
     self_registered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     feeder_registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))
+    # When the contestant was seen at the check-in desk (ticket scanned or bib typed); None: not yet.
+    checked_in_at: Mapped[datetime | None] = mapped_column(Moment)
     created_at: Mapped[datetime] = mapped_column(Moment, default=clock.now)
 
     event: Mapped[Event] = relationship()
