@@ -108,7 +108,7 @@ def test_experts_who_never_logged_in_and_entries_without_account_wait_on_the_pag
     page = client.get("/accounts")
     assert "Experts who have never logged in" not in page.text  # new-judge has no panel seat yet
     from app.events.models import PanelMember, PanelRole
-    db.session.add(PanelMember(skill_id=world.weld.id, user_id=user("new-judge").id, unit_id=world.hrss.id,
+    db.session.add(PanelMember(skill_id=world.weld.id, user_id=user("new-judge").id,
                                role=PanelRole.JUDGE))
     db.session.commit()
     page = client.get("/accounts")
