@@ -14,6 +14,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), instance_path=str(PROJECT_ROOT / "instance"))
     app.config.from_object(config)
     register_extensions(app)
+    register_input_guard(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_error_handlers(app)
@@ -45,6 +46,11 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from app.auth.models import User
         return db.session.get(User, int(user_id))
+
+
+def register_input_guard(app: Flask) -> None:
+    from app.input_guard import install
+    install(app)
 
 
 def register_blueprints(app: Flask) -> None:

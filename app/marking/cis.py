@@ -30,21 +30,20 @@ Layout and rules: formats.md ("marking scheme"). Choices where formats.md is sil
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.errors import InputRefused, Problem, at_row
 from app.messages import msg
+from app.tabular import read_sheet
 from scoring.marks import (
     JUDGEMENT,
     JUDGEMENT_SCORES,
@@ -59,7 +58,6 @@ from scoring.marks import (
 SHEET = "CIS Marking Scheme Import"
 CENT = Decimal("0.01")
 _NOISE = Decimal("0.000001")
-_NO_XLSX = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError)
 
 # Header texts exactly as in the WorldSkills sheet (with their line breaks).
 STANDARDS_TITLE = "WorldSkills Occupational Standards"
@@ -116,23 +114,13 @@ def read_cis(data: bytes) -> tuple[Scheme, str]:
 
 def read_cis_with_layout(data: bytes) -> tuple[Scheme, str, CisLayout]:
     """As :func:`read_cis`, plus the rows things stood on, so :func:`write_cis` can put them back."""
-    sheet = _open_sheet(data)
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    rows = read_sheet(data, name=SHEET)
     reader = _Reader(rows)
     scheme = reader.scheme()
     if reader.problems:
         raise InputRefused(sorted(reader.problems, key=_row_of))
-    reader.layout["footer"] = sheet.max_row
+    reader.layout["footer"] = len(rows)
     return scheme, _text(_cell(rows, 1, 1)).strip(), CisLayout(dict(reader.layout))
-
-
-def _open_sheet(data: bytes) -> Worksheet:
-    """openpyxl raises many kinds of error for a damaged or foreign file; all mean the same here."""
-    try:
-        book = load_workbook(BytesIO(data), data_only=True)
-    except _NO_XLSX:
-        raise InputRefused([Problem("file", msg("not a readable .xlsx file"))]) from None
-    return book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
 
 
 def _row_of(problem: Problem) -> int:
