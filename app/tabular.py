@@ -65,9 +65,14 @@ def _too_many_columns(number: int, column: int, limit: int, sheet: str | None = 
     return InputRefused([at_row(number, f"column {get_column_letter(min(column, 18278))}", message)])
 
 
-def _too_long(number: int, column: int, length: int, limit: int) -> InputRefused:
-    return InputRefused([at_row(number, f"column {get_column_letter(column)}", msg("%(length)s characters, more than the limit of %(limit)s in a cell",
-                                            length=length, limit=limit))])
+def _check_cell(number: int, column: int, text: str, limits: InputLimits) -> None:
+    """A cell's length, and no NUL character (PostgreSQL cannot store one)."""
+    where = f"column {get_column_letter(column)}"
+    if len(text) > limits.cell_chars:
+        raise InputRefused([at_row(number, where, msg("%(length)s characters, more than the limit of %(limit)s in a cell",
+                                                      length=len(text), limit=limits.cell_chars))])
+    if "\x00" in text:
+        raise InputRefused([at_row(number, where, msg("a text holds a NUL character"))])
 
 
 def _csv_rows(data: bytes, limits: InputLimits) -> list[list[object]]:
@@ -97,8 +102,7 @@ def _csv_rows(data: bytes, limits: InputLimits) -> list[list[object]]:
         if width > limits.columns:
             raise _too_many_columns(number, limits.columns + 1, limits.columns)
         for column, cell in enumerate(row[:width], start=1):
-            if len(cell) > limits.cell_chars:
-                raise _too_long(number, column, len(cell), limits.cell_chars)
+            _check_cell(number, column, cell, limits)
         rows.append(row[:width])
     return rows
 
@@ -160,8 +164,8 @@ def _sheet_rows(book, sheet, limits: InputLimits) -> list[list[object]]:
             for column, value in filled:
                 if column > limits.columns:
                     raise _too_many_columns(number, column, limits.columns, sheet.title)
-                if isinstance(value, str) and len(value) > limits.cell_chars:
-                    raise _too_long(number, column, len(value), limits.cell_chars)
+                if isinstance(value, str):
+                    _check_cell(number, column, value, limits)
             values: list[object] = [None] * max(column for column, _value in filled)
             for column, value in filled:
                 values[column - 1] = value
