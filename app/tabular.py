@@ -242,8 +242,8 @@ def xlsx_template(columns: list[str]) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.append(columns)
     for i, name in enumerate(columns, start=1):
+        write_cell(sheet, 1, i, name)
         letter = get_column_letter(i)
         sheet.column_dimensions[letter].width = max(12, len(name) + 4)
         for row in range(1, 1001):
@@ -254,6 +254,21 @@ def xlsx_template(columns: list[str]) -> bytes:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def write_cell(sheet, row: int, column: int, value: object):
+    """The one way the product puts a value into a workbook cell: text is stored as a text cell,
+    never as a formula, whatever it starts with (openpyxl would make ``=HYPERLINK(…)`` a live
+    formula); so a scheme's description comes back out, and in again, exactly as typed."""
+    cell = sheet.cell(row, column, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def write_formula(sheet, row: int, column: int, formula: str):
+    """A formula the product composes itself (the CIS sheet's own sums); never text from data."""
+    return sheet.cell(row, column, formula)
 
 
 def safe_cell(value: object) -> str:
@@ -279,12 +294,9 @@ def xlsx_bytes(header: list[str], rows: list[list[object]], title: str = "Sheet1
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    for column in sheet.iter_cols():
-        for cell in column:
-            cell.number_format = "@"
+    for number, values in enumerate([header, *([safe_cell(v) for v in row] for row in rows)], start=1):
+        for column, value in enumerate(values, start=1):
+            write_cell(sheet, number, column, value).number_format = "@"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -43,7 +43,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.errors import InputRefused, Problem, at_row
 from app.messages import msg
-from app.tabular import read_sheet
+from app.tabular import read_sheet, write_cell, write_formula
 from scoring.marks import (
     JUDGEMENT,
     JUDGEMENT_SCORES,
@@ -484,7 +484,7 @@ class _Writer:
         return wanted if wanted is not None and wanted >= earliest else default
 
     def put(self, row: int, column: int, value: Any, *, bold: bool = False) -> None:
-        cell = self.sheet.cell(row, column, value)
+        cell = write_cell(self.sheet, row, column, value)
         cell.alignment = _WRAP
         if bold:
             cell.font = _BOLD
@@ -578,11 +578,11 @@ class _Writer:
         """The sheet's own checks, so it works in Excel; a reader sees no cached value and ignores them."""
         first = (headers[0] if headers else footer) + 1
         for row in range(first_section, total_row):
-            self.sheet.cell(row, 10, f"=SUMIF(I{first}:I{footer - 1},A{row},K{first}:K{footer - 1})")
-            self.sheet.cell(row, 11, f"=ABS(I{row}-J{row})")
-        self.sheet.cell(total_row, 11, f"=SUM(K{first_section}:K{total_row - 1})")
+            write_formula(self.sheet, row, 10, f"=SUMIF(I{first}:I{footer - 1},A{row},K{first}:K{footer - 1})")
+            write_formula(self.sheet, row, 11, f"=ABS(I{row}-J{row})")
+        write_formula(self.sheet, total_row, 11, f"=SUM(K{first_section}:K{total_row - 1})")
         for header, end in zip(headers, [*headers[1:], footer]):
-            self.sheet.cell(header, 14, f"=SUM(K{header + 1}:K{end - 1})")
+            write_formula(self.sheet, header, 14, f"=SUM(K{header + 1}:K{end - 1})")
         self.put(footer, 12, "Competition", bold=True)
         self.put(footer, 13, TOTAL_MARK, bold=True)
-        self.sheet.cell(footer, 14, f"=SUM(N1:N{footer - 1})")
+        write_formula(self.sheet, footer, 14, f"=SUM(N1:N{footer - 1})")
