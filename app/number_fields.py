@@ -2,8 +2,8 @@
 
 WTForms' own fields call ``int()`` and ``Decimal()`` on the raw text, which take full-width digits
 (``２``), ``1_000`` and exponents (``1e2000000``, whose quantize later fails); these refuse all of
-them with the parser's message under the field. An empty field reads as ``None``, for the
-field's ``Optional``/``InputRequired`` validator to judge.
+them with the parser's message under the field. An empty field is refused like any other
+non-number, as WTForms' own fields do; an ``Optional`` validator then clears that.
 """
 from __future__ import annotations
 
@@ -22,8 +22,6 @@ def _parse(valuelist: list[Any], parse: Callable[[str], Any]) -> Any:
     raw = valuelist[0]
     if not isinstance(raw, str):  # a file sent under the field's name
         raise ValueError(translated(msg("%(value)s is not a number", value=type(raw).__name__)))
-    if not raw.strip():
-        return None
     try:
         return parse(raw)
     except NotANumber as e:
