@@ -25,6 +25,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_logging(app)
     trust_proxies(app)
     register_extensions(app)
+    register_input_guard(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_error_handlers(app)
@@ -70,6 +71,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(sessions.load)
     limiter.init_app(app)
+
+
+def register_input_guard(app: Flask) -> None:
+    from app.input_guard import install
+    install(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -34,6 +34,11 @@ def _engine_options(url: str) -> dict:
     return options
 
 
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isascii() and value.isdigit() else default
+
+
 def _first_existing(*paths: str) -> str:
     return next((p for p in paths if Path(p).is_file()), paths[0])
 
@@ -110,6 +115,15 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
     LANGUAGES = ("zh_CN", "en")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Bounds on every table, workbook and JSON body read (app.input_limits), each checked before any
+    # work that grows with it, so no upload or request can exhaust a worker's memory or time.
+    TABLE_MAX_BYTES = _int_env("TABLE_MAX_BYTES", 10 * 1024 * 1024)  # a .csv/.xlsx as uploaded
+    TABLE_MAX_UNPACKED_BYTES = _int_env("TABLE_MAX_UNPACKED_BYTES", 40 * 1024 * 1024)  # an .xlsx unzipped
+    TABLE_MAX_ROWS = _int_env("TABLE_MAX_ROWS", 20_000)
+    TABLE_MAX_COLUMNS = _int_env("TABLE_MAX_COLUMNS", 200)
+    TABLE_MAX_CELL_CHARS = _int_env("TABLE_MAX_CELL_CHARS", 2_000)
+    JSON_MAX_BYTES = _int_env("JSON_MAX_BYTES", 2 * 1024 * 1024)
+    JSON_MAX_DEPTH = _int_env("JSON_MAX_DEPTH", 32)
     # Login throttle: this many failures for one username in the window (counted in the database).
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)

@@ -9,25 +9,68 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from app.errors import InputRefused, Problem
+from app.input_limits import InputLimits
 from app.messages import msg
-from scoring.marks import has_two_decimals
+from app.numbers import NotANumber, parse_decimal
 
 _MISSING = object()
-MAX_DECIMAL = Decimal("1000000000")  # far above any mark, weight or amount; keeps quantize in range
+MAX_INTEGER_DIGITS = 18  # a JSON whole number longer than this is refused before int() sees it
 
 
-def load_json(data: bytes) -> Any:
-    """Parse bytes as JSON; numbers become ``Decimal`` (never binary floats)."""
+def load_json(data: bytes, limits: InputLimits | None = None) -> Any:
+    """Parse bytes as JSON; numbers become ``Decimal`` (never binary floats).
+
+    Size and nesting are bounded by ``limits`` (the app's config by default): the size before
+    parsing, the nesting by the parser's own recursion guard and then by the configured depth.
+    """
+    limits = limits or InputLimits.from_config()
+    if len(data) > limits.json_bytes:
+        raise InputRefused([Problem("file", msg("%(size)s bytes, more than the limit of %(limit)s bytes",
+                                                size=len(data), limit=limits.json_bytes))])
     try:
-        return json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
+        parsed = json.loads(data.decode("utf-8-sig"), parse_float=Decimal, parse_int=_bounded_int)
     except UnicodeDecodeError:
         raise InputRefused([Problem("file", msg("not UTF-8 text"))]) from None
     except json.JSONDecodeError as e:
         raise InputRefused([Problem(f"line {e.lineno}, column {e.colno}", msg("not valid JSON: %(reason)s", reason=e.msg))]) from None
+    except RecursionError:  # deeper than the interpreter's stack: certainly deeper than the limit
+        raise _too_deep(limits) from None
+    except ValueError:  # from _bounded_int
+        raise InputRefused([Problem("file", msg("a whole number of more than %(digits)s digits",
+                                                digits=MAX_INTEGER_DIGITS))]) from None
+    _check_tree(parsed, limits)
+    return parsed
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise ValueError(text[:40])
+    return int(text)
+
+
+def _check_tree(value: Any, limits: InputLimits) -> None:
+    """Depth, and no NUL character in any text (PostgreSQL cannot hold one); walked without
+    recursion, so a deep value cannot overflow the stack here either."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise InputRefused([Problem("file", msg("a text holds a NUL character"))])
+        elif isinstance(item, dict | list):
+            if depth > limits.json_depth:
+                raise _too_deep(limits)
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+
+
+def _too_deep(limits: InputLimits) -> InputRefused:
+    return InputRefused([Problem("file", msg("nested deeper than the limit of %(limit)s levels",
+                                             limit=limits.json_depth))])
 
 
 def join(path: str, key: str | int) -> str:
@@ -86,10 +129,12 @@ class JsonReader:
         value = self._get(obj, key, path, required)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | Decimal) or value != int(value):
+        if isinstance(value, Decimal) and value.is_finite() and value.adjusted() < MAX_INTEGER_DIGITS \
+                and value == value.to_integral_value():
+            value = int(value)  # 5.0: a whole number written with a point
+        if isinstance(value, bool) or not isinstance(value, int):
             self.fail(join(path, key), msg("must be a whole number"))
             return None
-        value = int(value)
         if minimum is not None and value < minimum:
             self.fail(join(path, key), msg("must be at least %(minimum)s", minimum=minimum))
         if maximum is not None and value > maximum:
@@ -123,19 +168,13 @@ class JsonReader:
         value = self._get(obj, key, path, required)
         if value is None:
             return None
-        try:
-            number = Decimal(str(value)) if isinstance(value, str | int | Decimal) and not isinstance(value, bool) \
-                else None
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
             self.fail(join(path, key), msg("must be a decimal number"))
             return None
-        if not has_two_decimals(number):
-            self.fail(join(path, key), msg("must have at most 2 decimals"))
-            return None
-        if abs(number) >= MAX_DECIMAL:
-            self.fail(join(path, key), msg("must be less than %(limit)s", limit=MAX_DECIMAL))
+        try:
+            number = parse_decimal(value if isinstance(value, str) else str(value), signed=True)
+        except NotANumber as e:
+            self.fail(join(path, key), e.message)
             return None
         if minimum is not None and number < minimum:
             self.fail(join(path, key), msg("must be at least %(minimum)s", minimum=minimum))

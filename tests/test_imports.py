@@ -158,7 +158,7 @@ def test_event_file_with_three_errors_reports_all_three_and_saves_nothing(ctx, u
     ({"registration": {"opens": "2026-08-01"}}, "registration.closes: is required"),
     ({"tie_breakers": ["coin_toss"]}, "tie_breakers[0]: 'coin_toss' is not one of"),
     ({"awards": {"bands": [{"award": "first_prize", "top_percent": "10.001"}]}},
-     "awards.bands[0].top_percent: must have at most 2 decimals"),
+     "awards.bands[0].top_percent: '10.001' has more than 2 decimals"),
     ({"marking_team_size": 4}, "marking_team_size: must be an odd number"),
     ({"feeder_event": "NOPE"}, "feeder_event: unknown event NOPE"),
     ({"promotion_rules": "atlantis-2030"}, "promotion_rules: unknown promotion rule set atlantis-2030"),

@@ -5,7 +5,10 @@
 ``{"uuid", "event", "skill", "aspect", "competitor", "value", "base_version", "offline",
 "supersedes"}``; the answer is ``{"results": [answer, …]}`` in the items' order
 (:mod:`app.marking.sync`). A body that is not such a batch is refused whole with 400 and
-``{"error": …}``; more than 1,000 items with 413.
+``{"error": …}`` (also one nested deeper or larger than the JSON limits in config, or with a
+number of more than 18 digits); more than 1,000 items, or a body over the size limit, with 413.
+Values are plain decimals (ASCII digits, at most 2 decimals, no sign or exponent); each answer
+gives a value in hundredths, the same string whether stored now or replayed.
 
 Each item is its own transaction, committed before the next is read: one refused or conflicting
 item never undoes another, and a batch holds no lock across items, so tablets cannot deadlock one
@@ -26,7 +29,10 @@ from app.auth.permissions import allow
 from app.auth.scope import require
 from app.events.models import Skill
 from app.events.services import event_by_code
+from app.errors import InputRefused
 from app.extensions import db
+from app.input_limits import InputLimits
+from app.json_reader import load_json
 from app.marking.judges import MARKING_ROLES
 from app.marking.sync import MAX_BATCH, SyncItem, apply_with_retry, parse_item, refused
 from app.marking.tablet import JudgeDesk
@@ -59,7 +65,13 @@ def desk(code: str, skill_code: str):
 @bp.route("/marks/batch", methods=["POST"])
 @allow(Role.EXPERT)
 def batch():
-    body = request.get_json(silent=True)
+    limits = InputLimits.from_config()
+    if (request.content_length or 0) > limits.json_bytes:
+        return jsonify(error=f"the body is larger than the limit of {limits.json_bytes} bytes"), 413
+    try:
+        body = load_json(request.get_data(cache=False), limits)
+    except InputRefused as refusal:
+        return jsonify(error=str(refusal)), 400
     if not isinstance(body, dict) or not isinstance(body.get("marks"), list):
         return jsonify(error='expected a JSON object {"marks": [...]}'), 400
     if len(body["marks"]) > MAX_BATCH:

@@ -58,7 +58,7 @@ class Keyring:
         self._ensure()
         path = self.directory / _CURRENT
         text = path.read_text(encoding="ascii").strip()
-        if not text.isdigit() or not MIN_KEY_ID <= int(text) <= MAX_KEY_ID:
+        if not (text.isascii() and text.isdigit() and len(text) <= 9) or not MIN_KEY_ID <= int(text) <= MAX_KEY_ID:
             raise KeyringError(f"{path} must hold a key id from {MIN_KEY_ID} to {MAX_KEY_ID}, not {text!r}")
         key_id = int(text)
         if self._private_key(key_id) is None:

@@ -2,12 +2,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.events.event_file import CODE_PATTERN, TIE_BREAKERS, UNIT_CODE_PATTERN
 from app.i18n import LABELS
+from app.number_fields import WholeNumberField
 from scoring.levels import LADDER, NAMES_ZH
 from scoring.tiers import TIERS
 
@@ -36,7 +37,7 @@ class EventForm(FlaskForm):
     tier = SelectField(_l("Tier"), choices=[(code, code) for code in TIERS])
     event_class = SelectField(_l("Class"), choices=[], validate_choice=False)
     effective_tier = SelectField(_l("Effective tier (special contests)"), choices=[], validate_choice=False)
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(1950, 2100)])
+    year = WholeNumberField(_l("Year"), validators=[DataRequired(), NumberRange(1950, 2100)])
     organizers = StringField(_l("Organizers (unit codes, first one issues certificates)"),
                              validators=[DataRequired()])
     starts_on = DateField(_l("First day"), validators=[DataRequired()])
@@ -61,11 +62,11 @@ class SkillForm(FlaskForm):
     group = SelectField(_l("Group"), choices=_choices("group", blank=True))
     occupation_code = StringField(_l("Occupation code"), validators=[Optional(), Length(max=32)])
     occupation_name = StringField(_l("Occupation"), validators=[Optional(), Length(max=100)])
-    team_size = IntegerField(_l("Team size"), default=1, validators=[DataRequired(), NumberRange(1, 10)])
-    quota_per_unit = IntegerField(_l("Quota per unit"), default=1, validators=[DataRequired(), NumberRange(1, 999)])
+    team_size = WholeNumberField(_l("Team size"), default=1, validators=[DataRequired(), NumberRange(1, 10)])
+    quota_per_unit = WholeNumberField(_l("Quota per unit"), default=1, validators=[DataRequired(), NumberRange(1, 999)])
     host_unit = StringField(_l("Host unit (code)"), validators=[Optional(), Length(max=20)])
-    min_age = IntegerField(_l("Minimum age"), validators=[Optional(), NumberRange(0, 100)])
-    max_age = IntegerField(_l("Maximum age"), validators=[Optional(), NumberRange(0, 100)])
+    min_age = WholeNumberField(_l("Minimum age"), validators=[Optional(), NumberRange(0, 100)])
+    max_age = WholeNumberField(_l("Maximum age"), validators=[Optional(), NumberRange(0, 100)])
     age_reference = DateField(_l("Age reference date"), validators=[Optional()])
     min_level = SelectField(_l("Minimum skill level"),
                             choices=[("", "—")] + [(code, NAMES_ZH[code]) for code in LADDER])

@@ -1,11 +1,12 @@
 """Forms of the panel page (shape only; :mod:`app.events.panels` validates)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.events.models import PanelRole
 from app.i18n import LABELS
+from app.number_fields import WholeNumberField
 
 
 def _role_choices() -> list[tuple[str, object]]:
@@ -19,7 +20,7 @@ class AddMemberForm(FlaskForm):
 
 
 class RemoveMemberForm(FlaskForm):
-    member_id = IntegerField(validators=[DataRequired()])
+    member_id = WholeNumberField(validators=[DataRequired()])
 
 
 class RoleForm(RemoveMemberForm):

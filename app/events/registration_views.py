@@ -46,6 +46,7 @@ from app.events.services import event_by_code
 from app.extensions import db
 from app.form_problems import attach_problems
 from app.messages import translated
+from app.numbers import NotANumber, parse_whole
 from app.tabular import read_table, xlsx_template
 
 bp = Blueprint("registration", __name__, url_prefix="/registrations")
@@ -183,9 +184,12 @@ def _filters(event: Event) -> dict[str, str]:
         chosen["skill"] = request.args["skill"]
     if request.args.get("status") in {s.value for s in RegistrationStatus}:
         chosen["status"] = request.args["status"]
-    page = request.args.get("page", "")
-    if page.isdigit() and int(page) > 1:
-        chosen["page"] = page
+    try:
+        page = parse_whole(request.args.get("page", ""), digits=6)
+    except NotANumber:
+        page = 1
+    if page > 1:
+        chosen["page"] = str(page)
     return chosen
 
 

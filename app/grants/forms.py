@@ -8,8 +8,10 @@ whole post otherwise.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectMultipleField, StringField
+from wtforms import SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
+
+from app.number_fields import WholeNumberField
 
 AMOUNT_LENGTH = 20
 
@@ -28,5 +30,5 @@ class AmountForm(FlaskForm):
 
 
 class BudgetForm(FlaskForm):
-    year = IntegerField(_l("Year"), validators=[InputRequired()])
+    year = WholeNumberField(_l("Year"), validators=[InputRequired()])
     amount = StringField(_l("Budget (yuan)"), validators=[InputRequired(), Length(max=AMOUNT_LENGTH)])

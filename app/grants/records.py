@@ -41,6 +41,7 @@ from app.errors import InputRefused, Problem, at_row
 from app.events.models import Unit
 from app.extensions import db
 from app.messages import Message, msg
+from app.numbers import NotANumber, parse_whole
 from app.people import idcard
 from app.people.models import Person, TitleRecord, TrainingRecord
 from app.people.services import (
@@ -190,10 +191,13 @@ def _title_year(rows: _Rows, row: Row) -> int | None:
     text = row["year"]
     if not text:
         return None
-    if not re.fullmatch(r"\d{4}", text):
+    try:
+        year = parse_whole(text, digits=4) if len(text) == 4 else None
+    except NotANumber:
+        year = None
+    if year is None:
         rows.add(row.number, "year", msg("%(value)s is not a year YYYY", value=repr(text)))
         return None
-    year = int(text)
     if year > clock.today().year:
         rows.add(row.number, "year", msg("%(year)s is in the future", year=year))
         return None
@@ -244,7 +248,7 @@ def _days(found: _Rows, row: Row) -> int | None:
     text = row["days"]
     if not text:
         return None
-    if not re.fullmatch(r"[+-]?\d{1,6}", text):
+    if not re.fullmatch(r"[+-]?[0-9]{1,6}", text):
         found.add(row.number, "days", msg("%(value)s is not a whole number of days", value=repr(text)))
         return None
     return int(text)

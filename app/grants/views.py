@@ -62,6 +62,7 @@ from app.grants.services import (
     totals,
 )
 from app.messages import msg, translated
+from app.numbers import NotANumber, parse_whole
 from app.people.idcard import mask
 from app.rulesets import GRANTS, import_rule_set, rule_sets
 from scoring import grants
@@ -154,11 +155,13 @@ def _filters(*, with_status: bool = True) -> tuple[Filters, list[str]]:
     if raw_year is not None:
         if raw_year.strip() in ("", "all"):
             year = None
-        elif raw_year.strip().isdigit() and len(raw_year.strip()) == 4:
-            year = int(raw_year)
         else:
-            notes.append(_("The year must be 4 digits; showing every year."))
-            year = None
+            try:
+                year = parse_whole(raw_year, digits=4) if len(raw_year.strip()) == 4 else None
+            except NotANumber:
+                year = None
+            if year is None:
+                notes.append(_("The year must be 4 digits; showing every year."))
     status = None
     raw_status = request.args.get("status")
     if with_status and raw_status:

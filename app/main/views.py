@@ -16,6 +16,7 @@ from app.events.models import Event, EventOrganizer
 from app.events.services import event_by_code
 from app.extensions import db
 from app.main import board, worklists
+from app.numbers import parse_whole
 from app.results.labels import template_helpers
 from scoring.tiers import TIERS
 
@@ -39,7 +40,7 @@ def home():
         return render_template("main/home.html", **_worklists(current_user))
     events = visible_events(current_user)
     years = sorted({e.year for e in events}, reverse=True)
-    year = request.args.get("year", type=int)
+    year = request.args.get("year", type=lambda text: parse_whole(text, digits=4))
     if year is not None:
         events = [e for e in events if e.year == year]
     events.sort(key=lambda e: (TIERS[e.tier].rank, -e.year, e.starts_on, e.code))

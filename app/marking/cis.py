@@ -30,21 +30,20 @@ Layout and rules: formats.md ("marking scheme"). Choices where formats.md is sil
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.errors import InputRefused, Problem, at_row
 from app.messages import msg
+from app.tabular import read_sheet, write_cell, write_formula
 from scoring.marks import (
     JUDGEMENT,
     JUDGEMENT_SCORES,
@@ -59,7 +58,6 @@ from scoring.marks import (
 SHEET = "CIS Marking Scheme Import"
 CENT = Decimal("0.01")
 _NOISE = Decimal("0.000001")
-_NO_XLSX = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError)
 
 # Header texts exactly as in the WorldSkills sheet (with their line breaks).
 STANDARDS_TITLE = "WorldSkills Occupational Standards"
@@ -116,23 +114,13 @@ def read_cis(data: bytes) -> tuple[Scheme, str]:
 
 def read_cis_with_layout(data: bytes) -> tuple[Scheme, str, CisLayout]:
     """As :func:`read_cis`, plus the rows things stood on, so :func:`write_cis` can put them back."""
-    sheet = _open_sheet(data)
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    rows = read_sheet(data, name=SHEET)
     reader = _Reader(rows)
     scheme = reader.scheme()
     if reader.problems:
         raise InputRefused(sorted(reader.problems, key=_row_of))
-    reader.layout["footer"] = sheet.max_row
+    reader.layout["footer"] = len(rows)
     return scheme, _text(_cell(rows, 1, 1)).strip(), CisLayout(dict(reader.layout))
-
-
-def _open_sheet(data: bytes) -> Worksheet:
-    """openpyxl raises many kinds of error for a damaged or foreign file; all mean the same here."""
-    try:
-        book = load_workbook(BytesIO(data), data_only=True)
-    except _NO_XLSX:
-        raise InputRefused([Problem("file", msg("not a readable .xlsx file"))]) from None
-    return book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
 
 
 def _row_of(problem: Problem) -> int:
@@ -496,7 +484,7 @@ class _Writer:
         return wanted if wanted is not None and wanted >= earliest else default
 
     def put(self, row: int, column: int, value: Any, *, bold: bool = False) -> None:
-        cell = self.sheet.cell(row, column, value)
+        cell = write_cell(self.sheet, row, column, value)
         cell.alignment = _WRAP
         if bold:
             cell.font = _BOLD
@@ -590,11 +578,11 @@ class _Writer:
         """The sheet's own checks, so it works in Excel; a reader sees no cached value and ignores them."""
         first = (headers[0] if headers else footer) + 1
         for row in range(first_section, total_row):
-            self.sheet.cell(row, 10, f"=SUMIF(I{first}:I{footer - 1},A{row},K{first}:K{footer - 1})")
-            self.sheet.cell(row, 11, f"=ABS(I{row}-J{row})")
-        self.sheet.cell(total_row, 11, f"=SUM(K{first_section}:K{total_row - 1})")
+            write_formula(self.sheet, row, 10, f"=SUMIF(I{first}:I{footer - 1},A{row},K{first}:K{footer - 1})")
+            write_formula(self.sheet, row, 11, f"=ABS(I{row}-J{row})")
+        write_formula(self.sheet, total_row, 11, f"=SUM(K{first_section}:K{total_row - 1})")
         for header, end in zip(headers, [*headers[1:], footer]):
-            self.sheet.cell(header, 14, f"=SUM(K{header + 1}:K{end - 1})")
+            write_formula(self.sheet, header, 14, f"=SUM(K{header + 1}:K{end - 1})")
         self.put(footer, 12, "Competition", bold=True)
         self.put(footer, 13, TOTAL_MARK, bold=True)
-        self.sheet.cell(footer, 14, f"=SUM(N1:N{footer - 1})")
+        write_formula(self.sheet, footer, 14, f"=SUM(N1:N{footer - 1})")

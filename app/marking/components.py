@@ -8,7 +8,7 @@ tells the results to rebuild.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -19,6 +19,7 @@ from app.extensions import db
 from app.marking.competitors import read_per_competitor
 from app.marking.models import ComponentScore
 from app.messages import msg
+from app.numbers import NotANumber, parse_decimal
 from app.signals import components_changed
 from app.tabular import Row
 
@@ -50,12 +51,10 @@ def import_component(skill: Skill, component: str, rows: list[Row]) -> Component
 
 def _score(text: str) -> Decimal | None:
     try:
-        value = Decimal(text)
-    except InvalidOperation:
+        value = parse_decimal(text, digits=3)
+    except NotANumber:
         return None
-    if not value.is_finite() or not 0 <= value <= 100 or value != value.quantize(Decimal("0.01")):
-        return None
-    return value.quantize(Decimal("0.01"))
+    return value.quantize(Decimal("0.01")) if value <= 100 else None
 
 
 def _store(skill: Skill, component: str, wanted: dict[int, tuple[Decimal, str]]) -> int:

@@ -5,8 +5,10 @@ inputs itself (unique ids per row); these classes parse and validate what comes 
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
+
+from app.number_fields import PlainDecimalField
 
 REASON_LENGTH = 500
 
@@ -23,7 +25,7 @@ class ReasonForm(FlaskForm):
 
 class PenaltyForm(ReasonForm):
     bib = SelectField(_l("Contestant"), choices=[])
-    points = DecimalField(_l("Points"), places=2, validators=[InputRequired()])
+    points = PlainDecimalField(_l("Points"), places=2, validators=[InputRequired()])
 
 
 class TeamForm(FlaskForm):

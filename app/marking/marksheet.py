@@ -9,7 +9,7 @@ the changes (the import itself is also audited with its counts).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -21,7 +21,8 @@ from app.marking.competitors import Competitor, by_bib, competitors
 from app.marking.judges import MarkingRights
 from app.marking.models import CriterionReopening, Mark, MarkSource, SchemeAspect, SchemeCriterion
 from app.messages import Message, msg
-from scoring.marks import JUDGEMENT_SCORES, Aspect, measurement_refusal, spread_breached
+from app.numbers import NotANumber, parse_decimal
+from scoring.marks import CENT, JUDGEMENT_SCORES, Aspect, measurement_refusal, spread_breached
 
 SetKey = tuple[int, int]  # aspect, competitor
 
@@ -106,22 +107,21 @@ class Marksheet:
 
     @staticmethod
     def value_refusal(aspect: Aspect, text: str) -> tuple[Decimal | None, Message | None]:
-        """The value of a score cell, or why it is not allowed for this aspect."""
+        """The value of a score cell in the scheme's precision (hundredths, as stored, so the
+        answer to a write and to its replay are the same string), or why it is not allowed."""
         try:
-            value = Decimal(text)
-        except (InvalidOperation, ValueError):
-            value = None
-        if value is None or not value.is_finite():
-            return None, msg("%(value)s is not a number", value=repr(text))
+            value = parse_decimal(text)
+        except NotANumber as e:
+            return None, e.message
         if aspect.is_judgement:
             if value != value.to_integral_value() or int(value) not in JUDGEMENT_SCORES:
                 return None, msg("%(aspect)s is a judgement aspect: a score is 0, 1, 2 or 3, not %(value)s",
                                  aspect=aspect.id, value=text)
-            return Decimal(int(value)), None
+            return value.quantize(CENT), None
         finding = measurement_refusal(aspect, value)
         if finding is not None:
             return None, msg(finding.template, **finding.params)
-        return value.quantize(Decimal("0.01")), None
+        return value.quantize(CENT), None
 
     def lock_refusal(self, aspect: SchemeAspect, competitor: Competitor | None = None) -> Message | None:
         """A locked criterion refuses marks, except a competitor's for whom it was reopened."""

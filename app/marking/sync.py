@@ -41,6 +41,7 @@ from app.marking.marksheet import Marksheet, write_mark
 from app.marking.models import Mark, MarkSource, TabletWrite
 from app.marking.tablet import JudgeDesk
 from app.messages import Message, msg, translated
+from scoring.marks import CENT
 
 MAX_BATCH = 1000
 
@@ -71,7 +72,7 @@ def parse_item(raw: object) -> SyncItem | Message:
     except ValueError:
         return msg("%(value)s is not a UUID", value=repr(text["uuid"]))
     value, base = raw.get("value"), raw.get("base_version", 0)
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         return msg("value must be a number or a string of one")
     if isinstance(base, bool) or not isinstance(base, int) or base < 0:
         return msg("base_version must be a whole number, 0 for a new mark")
@@ -154,7 +155,7 @@ def _replayed(item: SyncItem, judge_id: int) -> dict | None:
 
 
 def _conflict(item: SyncItem, existing: Mark | None) -> dict:
-    theirs = None if existing is None else {"value": str(existing.value), "version": existing.version,
+    theirs = None if existing is None else {"value": canonical(existing.value), "version": existing.version,
                                             "by": existing.recorded_by, "source": existing.source.value,
                                             "at": existing.recorded_at.isoformat()}
     return {"uuid": item.uuid, "outcome": "conflict",
@@ -162,4 +163,9 @@ def _conflict(item: SyncItem, existing: Mark | None) -> dict:
 
 
 def _answer(item_uuid: str, outcome: str, value: Decimal, version: int) -> dict:
-    return {"uuid": item_uuid, "outcome": outcome, "value": str(value), "version": version}
+    return {"uuid": item_uuid, "outcome": outcome, "value": canonical(value), "version": version}
+
+
+def canonical(value: Decimal) -> str:
+    """A mark as every answer gives it: in hundredths, as stored (``"3.00"``, never ``"3"``)."""
+    return str(value.quantize(CENT))

@@ -12,7 +12,6 @@ import ipaddress
 import logging
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
-from sqlalchemy import text
 
 from app import queue
 from app.auth.permissions import allow_public
@@ -51,9 +50,14 @@ def readyz():
 
 def _database_error() -> str | None:
     """None when the database answers; else the error's kind (never its text: it may hold the URL)."""
-    try:
-        with db.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+    try:  # the driver's own connection: no BEGIN, so SQLite's write lock (BEGIN IMMEDIATE) is not waited for
+        connection = db.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        finally:
+            connection.close()
     except Exception as error:  # noqa: BLE001  (any failure means not ready)
         return type(error).__name__
     return None

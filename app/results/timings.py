@@ -15,6 +15,7 @@ from app.events.models import Skill
 from app.extensions import db
 from app.marking.competitors import read_per_competitor
 from app.messages import msg
+from app.numbers import NotANumber, parse_whole
 from app.results.models import CompletionTime
 from app.results.standings import rebuild
 from app.tabular import Row
@@ -41,9 +42,10 @@ def import_timings(skill: Skill, rows: list[Row]) -> TimingsImported:
 
 
 def _seconds(text: str) -> int | None:
-    if not text.isdigit() or not text.isascii():
+    try:
+        value = parse_whole(text)
+    except NotANumber:
         return None
-    value = int(text)
     return value if value <= MAX_SECONDS else None
 
 

@@ -419,10 +419,11 @@ class PersonByAward:
             by_award[code] = r_amount(r, f"awards.{code}", value)
         by_place: dict[str, Decimal | None] = {}
         for place, value in (places or {}).items():
-            if not place.isdigit() or int(place) < 1:
+            whole = place.isascii() and place.isdigit() and len(place) <= 6
+            if not whole or int(place) < 1:
                 r.add(f"places.{place}", "a place is a whole number of at least 1")
             amount = r_amount(r, f"places.{place}", value)
-            if place.isdigit():
+            if whole:
                 by_place[str(int(place))] = amount
         by, table = ("place", by_place) if awards is None and places is not None else ("award", by_award)
         match = None

@@ -187,7 +187,7 @@ def test_binary_floats_are_read_as_two_decimals_but_a_third_decimal_is_kept():
 
 
 def test_a_file_that_is_not_xlsx_is_refused():
-    assert _refusal(b"id,name\n1,x\n") == ["file: not a readable .xlsx file"]
+    assert _refusal(b"id,name\n1,x\n") == ["file: not a readable .xlsx workbook"]
 
 
 def test_a_sheet_without_tables_is_refused():

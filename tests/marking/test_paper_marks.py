@@ -85,7 +85,7 @@ def test_values_not_allowed(world):
         "row 6, score: B1.2: 15 is not allowed; allowed marks are 0.00, 10.00, 20.00",
         "row 7, score: B1.3: 7 is not allowed; allowed marks are 0.00, 5.00, 10.00, 15.00, 20.00",
         "row 8, score: B1.3: 25 is not between 0 and 20.00 with at most 2 decimals",
-        "row 9, score: B1.1: -10 is not between 0 and 10.00 with at most 2 decimals"]
+        "row 9, score: '-10': write the number without a sign"]
 
 
 def test_allowed_values_of_each_calculation_are_stored(world):

@@ -1,0 +1,30 @@
+"""Request input refused at the edge, before any view or query sees it (issue 14).
+
+- A NUL character in the path, the query string or a form field: PostgreSQL cannot store or even
+  compare a text holding one (the driver raises), so every such request would be a server error
+  on one database and not the other. It is answered 400 on both.
+- Ids in URLs (``<int:…>``) are plain ASCII digits within an integer column's range: werkzeug's
+  own converter takes any number of digits of any script, and a 30-digit id overflows the
+  database's integer on the query.
+"""
+from __future__ import annotations
+
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
+
+
+class RowIdConverter(IntegerConverter):
+    regex = r"[0-9]{1,9}"
+
+
+def refuse_nul_characters() -> None:
+    texts = [request.path, *request.args.keys(), *request.args.values(), *request.form.keys(),
+             *request.form.values(), *(f.filename or "" for f in request.files.values())]
+    if any("\x00" in text for text in texts):
+        abort(400)
+
+
+def install(app: Flask) -> None:
+    """The converter must be in place before any blueprint registers its routes."""
+    app.url_map.converters["int"] = RowIdConverter
+    app.before_request(refuse_nul_characters)
