@@ -213,7 +213,7 @@ def test_chief_draws_on_the_page_and_prints_the_sealed_list(client, world):
     for entry in draw.entries:
         assert entry.secret_no in done.text and entry.competitor.person.name in done.text
     sealed = client.get(f"{SKILL}/draw/sealed")
-    assert sealed.status_code == 200 and "window.print()" in sealed.text
+    assert sealed.status_code == 200 and "data-print" in sealed.text and "js/print-button.js" in sealed.text
     assert "Chief expert" in sealed.text and "Supervisor" in sealed.text and draw.seed in sealed.text
     positions = [sealed.text.index(f"<strong>{e.secret_no}</strong>") for e in draw.entries]
     by_number = [e.secret_no for e in sorted(draw.entries, key=lambda e: int(e.secret_no))]
