@@ -180,15 +180,16 @@ class _Build:
 
     def _aspect_marks(self, competitor: Competitor) -> dict[str, Decimal]:
         marks: dict[str, Decimal] = {}
+        competitor_id, measured, judged = competitor.id, self.values.measured, self.values.judged
         for aspect in self.values.aspects:
             if aspect.criterion not in self.locked:
                 continue
-            key = (aspect.id, competitor.id)
+            key = (aspect.id, competitor_id)
             if aspect.kind == "M":
-                if key in self.values.measured:
-                    marks[aspect.code] = self.values.measured[key]
-            elif self.values.judged.get(key):
-                marks[aspect.code] = judgement_mark(aspect.max_mark, self.values.judged[key])
+                if key in measured:
+                    marks[aspect.code] = measured[key]
+            elif judged.get(key):
+                marks[aspect.code] = judgement_mark(aspect.max_mark, judged[key])
         return marks
 
     def _row(self, competitor: Competitor) -> Standing:
