@@ -31,15 +31,21 @@ from locust.env import Environment
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PERCENTILES = (0.5, 0.95, 0.99)
 TIMEOUT = 60
+AFTER = 24 * 3600  # a user who has looked waits until the phase stops it (Locust cannot end one cleanly)
 
 
 def figures(env: Environment) -> dict[str, dict]:
-    """Per path: requests, failures, p50/p95/p99 in ms (Locust's rounded buckets), mean."""
+    """Per path: requests, failures, p50/p95/p99 in ms (Locust's rounded buckets), mean, and the
+    failures' reasons (timeouts, refused connections, status codes) with their counts."""
     found = {}
     for (name, method), entry in sorted(env.stats.entries.items()):
-        found[name] = {"method": method, "requests": entry.num_requests, "failures": entry.num_failures,
-                       **{f"p{round(p * 100)}_ms": entry.get_response_time_percentile(p) for p in PERCENTILES},
-                       "mean_ms": round(entry.avg_response_time, 1)}
+        if entry.num_requests:
+            found[name] = {"method": method, "requests": entry.num_requests, "failures": entry.num_failures,
+                           **{f"p{round(p * 100)}_ms": entry.get_response_time_percentile(p) for p in PERCENTILES},
+                           "mean_ms": round(entry.avg_response_time, 1), "reasons": {}}
+    for error in env.stats.errors.values():
+        if error.name in found:
+            found[error.name]["reasons"][str(error.error)[:200]] = error.occurrences
     return found
 
 
@@ -62,7 +68,7 @@ def contestant_class(plan: dict, tally: Tally) -> type[FastHttpUser]:
     arrivals = iter(plan["contestants"])
 
     class Contestant(FastHttpUser):
-        wait_time = constant(0)
+        wait_time = constant(AFTER)
         network_timeout = connection_timeout = TIMEOUT
 
         @task
@@ -70,7 +76,6 @@ def contestant_class(plan: dict, tally: Tally) -> type[FastHttpUser]:
             try:
                 skill, bib, tail, name = next(arrivals)
             except StopIteration:
-                self.stop()
                 return
             event = plan["event"]
             self.client.get(f"/results/{event}/{skill}", name="public skill page")
@@ -78,14 +83,12 @@ def contestant_class(plan: dict, tally: Tally) -> type[FastHttpUser]:
                 token = csrf_token(form)
                 if token is None:
                     form.failure("no CSRF token in the form")
-                    self.stop()
                     return
             with self.client.post(f"/results/{event}/me", data={"bib": bib, "id_tail": tail, "csrf_token": token},
                                   name="own result", catch_response=True) as answer:
                 if answer.status_code == 200 and name not in (answer.text or ""):
                     answer.failure("the page does not show the contestant's line")
             tally.finished += 1
-            self.stop()
 
     return Contestant
 
@@ -94,19 +97,17 @@ def visitor_class(plan: dict, tally: Tally) -> type[FastHttpUser]:
     arrivals = itertools.islice(itertools.count(), len(plan["contestants"]))
 
     class Visitor(FastHttpUser):
-        wait_time = constant(0)
+        wait_time = constant(AFTER)
         network_timeout = connection_timeout = TIMEOUT
 
         @task
         def look(self) -> None:
             if next(arrivals, None) is None:
-                self.stop()
                 return
             self.client.get("/page", name="bare page")
             self.client.get("/json", name="bare JSON")
             self.client.get("/page", name="bare page")
             tally.finished += 1
-            self.stop()
 
     return Visitor
 
@@ -128,15 +129,13 @@ def judge_class(plan: dict, tally: Tally) -> type[FastHttpUser]:
             answer = self.client.post("/login", data={"username": self.username, "password": password,
                                                        "csrf_token": token or ""}, name="judge login")
             if answer.status_code != 200 or token is None:  # the redirect after login is followed
-                self.stop()
-                return
+                return  # no token: this judge sends nothing
             self.token = token
             tally.ready += 1
 
         @task
         def send(self) -> None:
             if not self.marks or self.token is None:
-                self.stop()
                 return
             batch, self.marks = self.marks[:size], self.marks[size:]
             with self.client.post("/api/v1/marks/batch", json={"device": f"bench-{self.username}", "marks": batch},

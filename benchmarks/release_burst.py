@@ -6,7 +6,8 @@ On a fresh database (benchmarks/enterprise.py) two events are built:
   published provisionally: the results that go out;
 - ``MARK``: the skills still being marked, J judges (default 100, 10 a panel) with 8 contestants
   each to mark: 24 measurement marks and 6 judgement scores a contestant, sent from the tablets'
-  outbox to ``/api/v1/marks/batch`` in batches of 5, one batch every ~5 s per judge (3–7 s).
+  outbox to ``/api/v1/marks/batch`` in batches of 5, one batch every ~15 s per judge (9–21 s: a mark
+  every ~3 s, brisk for judgement; ``--pace``).
 
 The app runs under gunicorn in production mode (4 sync workers, or ``--server-command``), the bare
 Flask reference (benchmarks/bare_flask.py) under the same gunicorn on another port. Locust
@@ -143,6 +144,8 @@ def report(found: dict) -> None:
         for name, p in found[phase]["paths"].items():
             print(f"  {name:<20} {p['requests']:>7} req {p['failures']:>6} err   p50 {p['p50_ms']:>6} ms  "
                   f"p95 {p['p95_ms']:>6} ms  p99 {p['p99_ms']:>6} ms")
+            for reason, count in sorted(p.get("reasons", {}).items(), key=lambda r: -r[1])[:3]:
+                print(f"      {count:>7} × {reason[:100]}")
     print(f"judges' batch p95 during the burst: {found['judge_p95_over_alone']}× alone "
           f"(target ≤ {TARGETS['judge_p95_over_alone']}×; and < {TARGETS['judge_p95_ms']} ms)")
     print(f"public pages p95: {found['public_p95_ms']} ms = {found['public_p95_over_bare_page']}× the bare page's "
@@ -161,7 +164,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60, help="the contestants' arrival window")
     parser.add_argument("--alone", type=float, default=20, help="seconds the judges are measured alone")
     parser.add_argument("--drain", type=float, default=60, help="seconds allowed after the window")
-    parser.add_argument("--pace", type=float, default=5, help="mean seconds between a judge's batches")
+    parser.add_argument("--pace", type=float, default=15,
+                        help="mean seconds between a judge's batches (a mark every ~3 s at 5 a batch)")
     parser.add_argument("--batch", type=int, default=5, help="marks a batch")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (app and bare Flask)")
     parser.add_argument("--port", type=int, default=5900, help="the app's port")
