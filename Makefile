@@ -48,3 +48,6 @@ bench: install
 	$(VENV)/bin/python benchmarks/results_scale.py
 	$(VENV)/bin/python benchmarks/tablet_sync.py
 	$(VENV)/bin/python benchmarks/certificates_bulk.py
+	$(VENV)/bin/python benchmarks/certificates_queue.py
+	$(VENV)/bin/python benchmarks/scale.py
+	$(VENV)/bin/python benchmarks/release_burst.py

@@ -24,13 +24,20 @@ from contest import bench_app, build_contest
 
 from app.certificates.bulk import create_job, run_job
 from app.certificates.models import CertificateKind
-from app.events.models import Attendance
+from app.events.models import Attendance, Skill
 from app.extensions import db
 from app.results.models import Publication, SkillResults, Standing
 
 
 def build(n: int):
     skill, _, registration_ids = build_contest(n)
+    publish_awards(skill, registration_ids)
+    db.session.commit()
+    return skill
+
+
+def publish_awards(skill: Skill, registration_ids: list[int]) -> None:
+    """Final standings in which every contestant has an award, written directly."""
     db.session.add(SkillResults(skill_id=skill.id, event_id=skill.event_id, publication=Publication.FINAL,
                                 incomplete=[], locked_criteria=[], criterion_max={}))
     awards = ("gold", "silver", "bronze", "excellence")
@@ -38,8 +45,6 @@ def build(n: int):
         {"skill_id": skill.id, "competitor_id": rid, "position": i, "status": Attendance.COMPETED, "rank": i,
          "award": awards[min(i - 1, 3)], "criteria": {}, "sub_criteria": {}, "penalties": [],
          "skipped_tie_breakers": []} for i, rid in enumerate(registration_ids, 1)])
-    db.session.commit()
-    return skill
 
 
 def main() -> None:

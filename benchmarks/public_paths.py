@@ -264,10 +264,7 @@ def paths(base: str, events: dict[int, dict], folder: str) -> list[dict]:
 def measure(database: str, url: str, sizes: tuple[int, ...], args, folder: str) -> dict:
     print(f"\n== {database}: building {', '.join(map(str, sizes))} contestants per skill …", flush=True)
     events = build(url, sizes)
-    bare_db = str(Path(folder) / "bare.db")
-    sys.path.insert(0, str(HERE))
-    from bare_flask import make_database
-    make_database(bare_db)
+    bare_db = str(Path(folder) / "bare.db")   # filled by bare_flask when gunicorn imports it
     keys = Path(folder) / "keys"
     keys.mkdir(exist_ok=True)
     env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": "benchmark-only-secret-" + "x" * 32,
