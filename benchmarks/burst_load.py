@@ -129,9 +129,11 @@ def judge_class(plan: dict, tally: Tally) -> type[FastHttpUser]:
             token = csrf_token(login)
             answer = self.client.post("/login", data={"username": self.username, "password": password,
                                                        "csrf_token": token or ""}, name="judge login")
-            if answer.status_code != 200 or token is None:  # the redirect after login is followed
+            # The redirect after login is followed; a login starts a new session, so the token for
+            # the API is the one on the page it lands on (the login page's belonged to the old one).
+            self.token = csrf_token(answer) if answer.status_code == 200 else None
+            if self.token is None:
                 return  # no token: this judge sends nothing
-            self.token = token
             tally.ready += 1
 
         @task

