@@ -21,11 +21,18 @@ LATENCY = Histogram("jingsai_http_request_duration_seconds", "Time to answer a r
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
 MARKS = Counter("jingsai_tablet_marks",
                 "Marks sent by tablets, by outcome (stored, replayed, conflict, refused).", ["outcome"], registry=None)
+PUBLIC_ANSWERS = Counter("jingsai_public_answers",
+                         "Public results answers, by how: not_modified (304), cached (a cache hit), "
+                         "rendered (a miss).", ["answer"], registry=None)
 
 
 def observe_request(endpoint: str, method: str, status: int, seconds: float) -> None:
     REQUESTS.labels(endpoint, method, str(status)).inc()
     LATENCY.labels(endpoint).observe(seconds)
+
+
+def count_public_answer(answer: str) -> None:
+    PUBLIC_ANSWERS.labels(answer).inc()
 
 
 def count_marks(answers: Iterable[dict]) -> None:
@@ -65,7 +72,7 @@ def exposition(multiprocess_dir: str | None) -> bytes:
     if multiprocess_dir:
         multiprocess.MultiProcessCollector(registry, path=multiprocess_dir)
     else:
-        for metric in (REQUESTS, LATENCY, MARKS):
+        for metric in (REQUESTS, LATENCY, MARKS, PUBLIC_ANSWERS):
             registry.register(metric)
     registry.register(CertificateQueueCollector())
     return generate_latest(registry)

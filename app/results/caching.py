@@ -34,6 +34,7 @@ from app.auth.scope import require
 from app.events.models import Event
 from app.extensions import cache, db
 from app.i18n import select_locale
+from app.operations.metrics import count_public_answer
 from app.results.models import SkillResults
 
 MAX_AGE = 60
@@ -68,9 +69,11 @@ def public(code: str, what: str, render: Callable[[], str | bytes], *, mimetype:
     tag = _etag(code, version, language, what)
     if request.if_none_match.contains_weak(tag):
         response = Response(status=304)
+        count_public_answer("not_modified")
     else:
         key = f"page:{code}:{version}:{language or '-'}:{what}"
         body = cache.get(key) if store else None
+        count_public_answer("rendered" if body is None else "cached")
         if body is None:
             body = render()
             if store:

@@ -97,6 +97,18 @@ def test_metrics_count_a_request_they_served(client, make):
     assert _metric(client, "jingsai_certificate_jobs", state="queued") == 0
 
 
+def test_metrics_count_public_cache_hits_misses_and_304s(client, make):
+    make.event("EV1", organizers=[make.unit("ORG")])
+    db.session.commit()
+    counts = {answer: _metric(client, "jingsai_public_answers_total", answer=answer)
+              for answer in ("rendered", "cached", "not_modified")}
+    first = client.get("/results/EV1")
+    client.get("/results/EV1")
+    assert client.get("/results/EV1", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    for answer in counts:
+        assert _metric(client, "jingsai_public_answers_total", answer=answer) == counts[answer] + 1, answer
+
+
 def test_metrics_only_for_the_allowed_network_or_the_token(app, client):
     outside = {"REMOTE_ADDR": "203.0.113.9"}
     assert client.get("/metrics", environ_base=outside).status_code == 403
