@@ -65,3 +65,26 @@ def test_the_nginx_site_passes_nginx_t(tmp_path):
                            "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "test is successful" in done.stderr
+
+
+def test_the_compose_file_parses_and_points_at_what_the_recipe_holds():
+    import yaml
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    services = compose["services"]
+    assert set(services) == {"db", "redis", "migrate", "app", "judges", "worker", "nginx"}
+    for name, service in services.items():
+        build = service.get("build")
+        if build:
+            assert (DEPLOY / build["context"] / build["dockerfile"]).is_file(), name
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("."):
+                assert (DEPLOY / source).resolve().exists(), (name, source)
+            elif not source.startswith("/"):
+                assert source in compose["volumes"], (name, source)
+    site = (DEPLOY / "nginx-jingsai.conf").read_text()
+    for pool in ("app", "judges"):
+        bind = services[pool]["command"][services[pool]["command"].index("--bind") + 1]
+        assert f"server {bind};" in site, pool   # nginx's upstreams are the pools' addresses
+    assert services["worker"]["command"][:2] == ["jingsai", "worker"]
+    assert services["migrate"]["command"] == ["jingsai", "db", "upgrade"]
