@@ -79,7 +79,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = _engine_options(SQLALCHEMY_DATABASE_URI)
     # Shared state of several app servers: the task queue and rate limits; /readyz pings it.
     REDIS_URL = os.environ.get("REDIS_URL", "").strip() or None
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/")
+    # The address people open, printed in QR codes and login links: production must say it
+    # (app.startup_checks); a demo or a test serves on this machine.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
     # Certificate signing keys live in files, outside the database: a dump must not be enough to forge
     # a certificate, and a rebuilt database must not orphan every printed QR code. Production keeps
     # them outside the checkout; development and tests use instance/keys, marked as development keys
@@ -180,6 +182,7 @@ class Config:
 class DevConfig(Config):
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY") or "development-only-secret"
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or "http://localhost:5000"
     CERTIFICATE_KEYS_DIR = os.environ.get("CERTIFICATE_KEYS_DIR") or str(INSTANCE_DIR / "keys")
     SESSION_COOKIE_SECURE = session_cookie_secure(production=False)
     HSTS = None  # a developer's https://localhost must not pin the browser to HTTPS for a year
@@ -189,6 +192,7 @@ class DevConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     SECRET_KEY = "test-secret"
+    PUBLIC_BASE_URL = "http://localhost:5000"
     CERTIFICATE_KEYS_DIR = str(INSTANCE_DIR / "keys")
     TESTING = True
     WTF_CSRF_ENABLED = False

@@ -46,6 +46,9 @@ def check_secret_key(settings: Settings) -> list[str]:
 
 def check_public_base_url(settings: Settings) -> list[str]:
     url = settings.get("PUBLIC_BASE_URL") or ""
+    if not url:
+        return ["PUBLIC_BASE_URL: not set; production prints it in certificates' QR codes and login links: "
+                "set it to the address people open, e.g. PUBLIC_BASE_URL=https://jingsai.example.cn"]
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return [f"PUBLIC_BASE_URL: {url!r} is not an http(s) address; set it to the address people open, "

@@ -111,6 +111,7 @@ def main() -> None:
         database_url = db.engine.url.render_as_string(hide_password=False)
         dialect = db.engine.dialect.name
         base_env = {"APP_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "DATABASE_URL": database_url,
+                    "PUBLIC_BASE_URL": "http://127.0.0.1",
                     **{k: v for k, v in settings.items() if k != "QUEUE_IMMEDIATE"}}
         for backend in args.backends.split(","):
             redis_url = args.redis_url if backend == "redis" else None

@@ -23,6 +23,14 @@ TABLET = {"portrait": {"width": 768, "height": 1024}, "landscape": {"width": 102
 # (file name, account, path[, widths]): every width unless named
 PAGES: list[tuple] = [
     ("dashboard", "organizer", "/"),
+    ("board", "organizer", "/events/DEMO-PROV/board"),
+    ("accounts", "organizer", "/accounts"),
+    ("audit", "organizer", "/events/DEMO-PROV/audit"),
+    ("home-judge", "weld-j1", "/"),
+    ("home-unit-admin", "jiujiang", "/"),
+    ("home-arbiter", "arbiter", "/"),
+    ("home-contestant", "contestant", "/"),
+    ("claim", None, "/claim"),
     ("event", "organizer", "/events/DEMO-PROV"),
     ("event-form", "organizer", "/events/DEMO-PROV/edit"),
     ("units", "organizer", "/units/"),

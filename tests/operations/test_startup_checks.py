@@ -95,7 +95,7 @@ def _production_env(tmp_path, **changes) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"APP_ENV", "SECRET_KEY", "PUBLIC_BASE_URL", "REDIS_URL",
                                                              "CJK_FONT_PATH", "LOG_FORMAT", "FLASK_APP"}}
     env |= {"CERTIFICATE_KEYS_DIR": str(tmp_path / "keys"), "DATABASE_URL": f"sqlite:///{tmp_path / 'j.db'}",
-            "PROMETHEUS_MULTIPROC_DIR": ""}
+            "PROMETHEUS_MULTIPROC_DIR": "", "PUBLIC_BASE_URL": "http://127.0.0.1"}
     return env | changes
 
 
@@ -183,3 +183,11 @@ def test_the_queue_file_must_be_creatable_unless_redis_keeps_the_queue(tmp_path)
     assert [line.split(":")[0] for line in check_queue_path(settings)] == ["QUEUE_PATH"]
     assert check_queue_path(settings | {"REDIS_URL": "redis://127.0.0.1:6379/0"}) == []
     assert check_queue_path(settings | {"QUEUE_PATH": str(tmp_path / "new" / "queue.sqlite3")}) == []
+
+
+def test_production_refuses_to_start_without_its_public_address():
+    settings = settings_of(Config) | {"SECRET_KEY": "s" * 64, "PUBLIC_BASE_URL": ""}
+    found = [line for line in problems(settings) if line.startswith("PUBLIC_BASE_URL")]
+    assert len(found) == 1 and "not set" in found[0]
+    development = settings_of(DevConfig) | {"PUBLIC_BASE_URL": DevConfig.PUBLIC_BASE_URL}
+    assert not [line for line in problems(development) if line.startswith("PUBLIC_BASE_URL")]
