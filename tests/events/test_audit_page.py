@@ -69,11 +69,15 @@ def test_filters_by_actor_action_and_dates(world, client):
 
 
 @pytest.mark.parametrize("query", [{"page": "²"}, {"page": "99999999999"}, {"page": "-1"}, {"from": "2026-13-45"},
-                                   {"to": "２０２６-09-01"}, {"actor": "user:nobody"}, {"action": "x" * 5000},
-                                   {"from": "\x00"}])
+                                   {"to": "２０２６-09-01"}, {"actor": "user:nobody"}, {"action": "x" * 5000}])
 def test_malformed_filters_are_ignored(world, client, query):
     login_en(client, "org")
     assert "(61 entries)" in page(client, **query)
+
+
+def test_a_nul_in_a_filter_is_refused_at_the_edge(world, client):
+    login_en(client, "org")
+    assert client.get("/events/EV1/audit", query_string={"from": "\x00"}).status_code == 400
 
 
 def test_no_one_else_reads_an_events_log(world, client):
