@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,11 +212,16 @@ def render_many(pages: Iterable[CertificatePage], font_path: str, title: str) ->
     One document rather than single PDFs merged: it needs no PDF-merging library in production, and
     the font subset is embedded once for the whole document (reportlab starts a new subset every
     256 glyphs), so the file is far smaller than the sum of the single ones."""
+    return render_document(pages, _draw, font_path, title, PAGE)
+
+
+def render_document(pages: Iterable, draw: Callable, font_path: str, title: str, pagesize) -> bytes:
+    """One PDF of ``draw(canvas, page, font)`` for each page (certificates, admission tickets)."""
     font = font_name(font_path)
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=PAGE, pageCompression=1)
+    pdf = canvas.Canvas(buffer, pagesize=pagesize, pageCompression=1)
     pdf.setTitle(title)
     for page in pages:
-        _draw(pdf, page, font)
+        draw(pdf, page, font)
     pdf.save()
     return buffer.getvalue()

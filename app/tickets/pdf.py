@@ -5,7 +5,6 @@ The wording is fixed Chinese, as on certificates: a ticket is shown at the venue
 """
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ from reportlab.lib.pagesizes import A5, landscape
 from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas
 
-from app.certificates.pdf import check_glyphs, draw_qr, font_name, wrapped
+from app.certificates.pdf import check_glyphs, draw_qr, render_document, wrapped
 
 PAGE = landscape(A5)
 QR_SIZE = 4.2 * cm
@@ -80,11 +79,4 @@ def _draw(pdf: canvas.Canvas, page: TicketPage, font: str) -> None:
 
 def render_tickets(pages: Iterable[TicketPage], font_path: str, title: str) -> bytes:
     """The tickets as one PDF, a page each (the font subset embedded once)."""
-    font = font_name(font_path)
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=PAGE, pageCompression=1)
-    pdf.setTitle(title)
-    for page in pages:
-        _draw(pdf, page, font)
-    pdf.save()
-    return buffer.getvalue()
+    return render_document(pages, _draw, font_path, title, PAGE)
