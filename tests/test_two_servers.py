@@ -66,10 +66,12 @@ def shared_redis():
 @pytest.fixture()
 def environment(app, shared_redis, tmp_path) -> dict[str, str]:
     """Production settings of every process of the deployment: one database, one Redis."""
-    return {**os.environ, "APP_ENV": "production", "SECRET_KEY": "two-servers", "REDIS_URL": REDIS_URL,
+    # No PROMETHEUS_MULTIPROC_DIR: gunicorn makes its own; an empty one would put metric files in the cwd.
+    inherited = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    return {**inherited, "APP_ENV": "production", "SECRET_KEY": "two-servers", "REDIS_URL": REDIS_URL,
             "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "PUBLIC_BASE_URL": "http://127.0.0.1",
             "SESSION_COOKIE_SECURE": "0", "CERTIFICATE_KEYS_DIR": str(tmp_path / "keys"),
-            "CERTIFICATE_JOBS_DIR": str(tmp_path / "jobs"), "PROMETHEUS_MULTIPROC_DIR": ""}
+            "CERTIFICATE_JOBS_DIR": str(tmp_path / "jobs")}
 
 
 @pytest.fixture()

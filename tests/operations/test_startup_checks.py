@@ -93,9 +93,10 @@ def test_production_keys_default_outside_the_checkout():
 
 def _production_env(tmp_path, **changes) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"APP_ENV", "SECRET_KEY", "PUBLIC_BASE_URL", "REDIS_URL",
-                                                             "CJK_FONT_PATH", "LOG_FORMAT", "FLASK_APP"}}
+                                                             "CJK_FONT_PATH", "LOG_FORMAT", "FLASK_APP",
+                                                             "PROMETHEUS_MULTIPROC_DIR"}}
     env |= {"CERTIFICATE_KEYS_DIR": str(tmp_path / "keys"), "DATABASE_URL": f"sqlite:///{tmp_path / 'j.db'}",
-            "PROMETHEUS_MULTIPROC_DIR": "", "PUBLIC_BASE_URL": "http://127.0.0.1"}
+            "PUBLIC_BASE_URL": "http://127.0.0.1"}
     return env | changes
 
 
