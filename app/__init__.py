@@ -48,13 +48,15 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import models  # noqa: F401  (every table known to Alembic and the ORM)
+    from app import (
+        models,  # noqa: F401  (every table known to Alembic and the ORM)
+        queue,
+    )
     from app.auth import sessions
     from app.config import PROJECT_ROOT
     from app.db import configure_sqlite
     from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from app.i18n import select_locale
-    from app import queue
 
     Path(app.instance_path).mkdir(exist_ok=True)
     db.init_app(app)
@@ -91,12 +93,12 @@ def register_blueprints(app: Flask) -> None:
     from app.events.views import bp as events_bp
     from app.grants.views import bp as grants_bp
     from app.main.views import bp as main_bp
-    from app.operations.views import bp as operations_bp
     from app.marking.draw_views import bp as draw_bp
     from app.marking.pattern_views import bp as judge_patterns_bp
     from app.marking.scheme_views import bp as schemes_bp
     from app.marking.tablet_views import bp as tablet_bp
     from app.marking.views import bp as marking_bp
+    from app.operations.views import bp as operations_bp
     from app.promotion.views import bp as promotion_bp
     from app.results.appeal_views import bp as appeals_bp
     from app.results.qualification_views import bp as results_qualification_bp

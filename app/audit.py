@@ -21,7 +21,7 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -73,7 +73,7 @@ def seal(prev_digest: str, fields: Mapping[str, Any]) -> str:
     """SHA-256 (hex) of the previous digest and the sealed fields as canonical JSON; ``fields``
     holds :data:`SEALED_FIELDS` as read from the database (``at`` an aware datetime)."""
     content = {name: fields[name] for name in SEALED_FIELDS}
-    content["at"] = fields["at"].astimezone(timezone.utc).isoformat()
+    content["at"] = fields["at"].astimezone(UTC).isoformat()
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(f"{prev_digest}\n{canonical}".encode()).hexdigest()
 

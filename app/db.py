@@ -6,7 +6,7 @@ marks and money live as integer hundredths (:class:`Hundredths`) and moments as 
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event
@@ -67,12 +67,12 @@ class Moment(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime: use app.clock.now()")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc).astimezone(SHANGHAI)
+        return value.replace(tzinfo=UTC).astimezone(SHANGHAI)
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -94,7 +94,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def enum_column(enum_cls: type) -> "SAEnum":
+def enum_column(enum_cls: type) -> SAEnum:
     """A non-native enum (VARCHAR) storing the members' values: PostgreSQL's native enum types
     break downgrade → upgrade and need migrations for every new member."""
     return SAEnum(

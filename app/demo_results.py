@@ -21,7 +21,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from app import clock
-
 from app.errors import DomainError
 from app.events.models import Event, Skill
 from app.events.panels import JUDGE_COLUMNS, import_judges

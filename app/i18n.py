@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, Response, current_app, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from app.messages import translated, translated_where
 from app.people.idcard import mask
-
 
 LANGUAGE_COOKIE = "lang"
 

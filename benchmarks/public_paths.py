@@ -85,7 +85,15 @@ def build(url: str, sizes: tuple[int, ...]) -> dict[int, dict]:
                 connection.execute(text("DROP SCHEMA public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
         upgrade()
-        from app.events.models import Attendance, Event, Registration, RegistrationStatus, Skill, Unit, UnitKind
+        from app.events.models import (
+            Attendance,
+            Event,
+            Registration,
+            RegistrationStatus,
+            Skill,
+            Unit,
+            UnitKind,
+        )
         from app.marking.models import SchemeCriterion
         from app.people.models import Person
         from app.results.models import Publication, SkillResults, Standing

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from html.parser import HTMLParser
 from datetime import datetime
+from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest

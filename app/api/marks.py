@@ -27,9 +27,9 @@ from flask_login import current_user
 from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import require
+from app.errors import InputRefused
 from app.events.models import Skill
 from app.events.services import event_by_code
-from app.errors import InputRefused
 from app.extensions import db
 from app.input_limits import InputLimits
 from app.json_reader import load_json

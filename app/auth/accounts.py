@@ -21,7 +21,15 @@ from app import audit
 from app.auth.models import LoginLink, Role, User
 from app.auth.scope import can_organize, manageable_unit_ids
 from app.auth.services import USERNAME_PATTERN, AuthError, create_user, one_time_link, user_by_name
-from app.events.models import Event, EventOrganizer, PanelMember, Registration, RegistrationStatus, Skill, Unit
+from app.events.models import (
+    Event,
+    EventOrganizer,
+    PanelMember,
+    Registration,
+    RegistrationStatus,
+    Skill,
+    Unit,
+)
 from app.extensions import db
 from app.messages import msg
 

@@ -301,7 +301,7 @@ class PanelMember(db.Model):
     role: Mapped[PanelRole] = mapped_column(enum_column(PanelRole))
 
     skill: Mapped[Skill] = relationship()
-    user: Mapped["User"] = relationship()  # noqa: F821  (app.auth.models)
+    user: Mapped[User] = relationship()  # noqa: F821  (app.auth.models)
 
     @property
     def unit(self) -> Unit | None:

@@ -18,8 +18,16 @@ from app.errors import DomainError, InputRefused, Problem
 from app.events.forms import UploadForm
 from app.events.models import Event, PanelMember, PanelRole, Skill
 from app.events.panel_forms import AddMemberForm, RemoveMemberForm, RoleForm
-from app.events.panels import (JUDGE_COLUMNS, add_member, can_edit_panel, change_role, import_judges,
-                               panel_of, panels_of_user, remove_member)
+from app.events.panels import (
+    JUDGE_COLUMNS,
+    add_member,
+    can_edit_panel,
+    change_role,
+    import_judges,
+    panel_of,
+    panels_of_user,
+    remove_member,
+)
 from app.events.services import event_by_code
 from app.extensions import db
 from app.i18n import label

@@ -25,7 +25,7 @@ from app.marking.draw import draw_of, has_marks
 from app.marking.locking import criterion_states
 from app.marking.marksheet import Marksheet
 from app.marking.models import SchemeCriterion
-from app.promotion.models import ProposalStatus, PromotionProposal
+from app.promotion.models import PromotionProposal, ProposalStatus
 from app.results.models import Appeal, AppealStatus, Publication, SkillResults
 
 # (stage code, label, endpoint of the page where it is done); the order is the contest's.

@@ -18,8 +18,8 @@ from flask_login import current_user
 from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import require
-from app.extensions import db
 from app.events.panels import skill_for_chief_or_organizer
+from app.extensions import db
 from app.marking.marksheet import Marksheet
 from app.marking.matrix import criterion_matrix
 from app.marking.models import SchemeCriterion

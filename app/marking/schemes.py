@@ -23,7 +23,13 @@ from app.events.models import Skill
 from app.extensions import db
 from app.json_reader import JsonReader, join, load_json
 from app.marking.models import (
-    Mark, SchemeAspect, SchemeCriterion, SchemeSection, SchemeSource, SchemeSubCriterion)
+    Mark,
+    SchemeAspect,
+    SchemeCriterion,
+    SchemeSection,
+    SchemeSource,
+    SchemeSubCriterion,
+)
 from app.messages import msg
 from scoring.marks import (
     CALCULATIONS,
