@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 PO_FILE = ROOT / "app" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "msg": None,
-            "problem": (2,)}
+            "problem": (2,), "refuse": None}
 
 
 def _messages_in_source() -> dict[str, str]:

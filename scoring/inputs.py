@@ -1,0 +1,170 @@
+"""The one input layer: untrusted structured input read into typed models, every problem located.
+
+Event files, marking schemes, rule sets, sync items and the JSON API's bodies are pydantic v2 models.
+:func:`read` validates parsed data (from ``json``/``tomllib``, already bounded in size and depth by the
+caller) against a model and returns the model or the complete list of problems as
+:class:`~scoring.marks.Finding` values, located like formats.md's paths (``skills[0].quota_per_unit``)
+and worded in the product's own messages (English templates, translated on the web), not pydantic's.
+
+The product's field types (:data:`Text`, :data:`WholeNumber`, :data:`Flag`, :data:`Day`) accept what
+the hand-written readers accepted before them and nothing more: no ``"5"`` for a number, no ``1`` for
+``true``. A validator refuses with :func:`refuse`, whose template Babel extracts like ``problem``'s.
+Models forbid unknown keys (:class:`StrictModel`).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, NoReturn, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from scoring.marks import Finding, problem
+
+Model = TypeVar("Model", bound=BaseModel)
+
+# Before this many digits a JSON or TOML whole number is refused (json_reader bounds parsing the same way).
+MAX_WHOLE_DIGITS = 18
+
+
+class Refusal(ValueError):
+    """Raised by a validator: a message template and its values, reported where the value was."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        super().__init__(template % params if params else template)
+        self.template, self.params = template, params
+
+
+def refuse(template: str, **params: Any) -> NoReturn:
+    """Refuse the value being validated; Babel extracts ``template`` (keyword ``refuse``)."""
+    raise Refusal(template, **params)
+
+
+class StrictModel(BaseModel):
+    """A model of untrusted input: unknown keys are problems, values are not coerced across types."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def read(model: type[Model], data: Any, where: str = "") -> tuple[Model | None, list[Finding]]:
+    """``data`` as ``model``, or ``None`` and every problem, each located under ``where``."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        return None, findings(error, where)
+
+
+def findings(error: ValidationError, where: str = "") -> list[Finding]:
+    """Pydantic's errors in the product's words, one per location, in document order."""
+    found: list[Finding] = []
+    seen: set[str] = set()
+    for detail in error.errors(include_url=False):
+        located = path(detail["loc"], where)
+        if located in seen:  # a union reports each failed member at the same place: one problem is enough
+            continue
+        seen.add(located)
+        found.append(_finding(located, detail))
+    return found
+
+
+def path(loc: Iterable[int | str], where: str = "") -> str:
+    """``("skills", 0, "quota")`` → ``skills[0].quota``; pydantic's own tags (``function-after[...]``,
+    a union member's type name) are left out, they say nothing to the person who wrote the file."""
+    text = where
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif "[" in part or part in _TYPE_TAGS:
+            continue
+        else:
+            text = f"{text}.{part}" if text else part
+    return text or "file"
+
+
+_TYPE_TAGS = {"str", "int", "bool", "date", "decimal", "list", "dict", "none", "float", "is-instance"}
+
+
+def _finding(where: str, detail: dict[str, Any]) -> Finding:
+    kind, ctx = detail["type"], detail.get("ctx") or {}
+    if kind == "value_error" and isinstance(ctx.get("error"), Refusal):
+        refusal = ctx["error"]
+        return Finding(where, refusal.template, refusal.params)
+    if kind in _MESSAGES:
+        template, params = _MESSAGES[kind]
+        return Finding(where, template, {name: ctx.get(key, "") for name, key in params.items()})
+    if kind == "literal_error" or kind == "enum":
+        return problem(where, "%(value)s is not one of %(choices)s", value=repr(detail.get("input")),
+                       choices=ctx.get("expected", ""))
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return problem(where, "must be an object")
+    # Anything else is pydantic's own sentence, kept verbatim (never a template: it may hold a '%').
+    return Finding(where, "%(reason)s", {"reason": detail.get("msg", "is not valid")})
+
+
+# pydantic error type → (template, {template parameter: ctx key}); the templates are in messages.po
+_MESSAGES: dict[str, tuple[str, dict[str, str]]] = {
+    "missing": ("is required", {}),
+    "extra_forbidden": ("unknown key", {}),
+    "greater_than_equal": ("must be at least %(minimum)s", {"minimum": "ge"}),
+    "greater_than": ("must be more than %(minimum)s", {"minimum": "gt"}),
+    "less_than_equal": ("must be at most %(maximum)s", {"maximum": "le"}),
+    "less_than": ("must be less than %(maximum)s", {"maximum": "lt"}),
+    "string_too_long": ("must be at most %(n)s characters", {"n": "max_length"}),
+    "string_too_short": ("must be a non-empty string", {}),
+    "string_type": ("must be text", {}),
+    "too_long": ("must have at most %(n)s items", {"n": "max_length"}),
+    "too_short": ("must have at least %(n)s items", {"n": "min_length"}),
+    "list_type": ("must be a list", {}),
+    "tuple_type": ("must be a list", {}),
+    "bool_type": ("must be true or false", {}),
+    "int_type": ("must be a whole number", {}),
+    "none_required": ("must be empty", {}),
+}
+
+
+# --- the product's field types ------------------------------------------------------------------------
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        refuse("must be a non-empty string")
+    if "\x00" in value:
+        refuse("a text holds a NUL character")
+    return value.strip()
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value() \
+            and value.adjusted() < MAX_WHOLE_DIGITS:
+        return int(value)  # 5.0: a whole number written with a point
+    if isinstance(value, bool) or not isinstance(value, int) or len(str(abs(value))) > MAX_WHOLE_DIGITS:
+        refuse("must be a whole number")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        refuse("must be true or false")
+    return value
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-" \
+            and value.replace("-", "").isascii() and value.replace("-", "").isdigit():
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    refuse("must be a date YYYY-MM-DD")
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+"""Non-empty text, stripped; bound its length with ``Field(max_length=...)``."""
+WholeNumber = Annotated[int, BeforeValidator(_whole)]
+"""A whole number (``5`` or ``5.0``), never text or ``true``; bound it with ``Field(ge=..., le=...)``."""
+Flag = Annotated[bool, BeforeValidator(_flag)]
+"""``true`` or ``false`` and nothing else."""
+Day = Annotated[date, BeforeValidator(_day)]
+"""A date: TOML's own or ``"YYYY-MM-DD"``."""

@@ -1,0 +1,99 @@
+"""The input layer: located problems in the product's words, and the field types' refusals."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import Field
+
+from scoring.inputs import Day, Flag, StrictModel, Text, WholeNumber, read, refuse
+
+
+class Skill(StrictModel):
+    code: Text = Field(max_length=8)
+    quota_per_unit: WholeNumber = Field(ge=1)
+    team: Flag = False
+
+
+class Event(StrictModel):
+    code: Text
+    starts: Day
+    kind: Literal["solo", "team"] = "solo"
+    skills: list[Skill] = Field(max_length=3)
+
+
+def problems(data, where: str = "") -> list[str]:
+    value, found = read(Event, data, where)
+    assert (value is None) == bool(found)
+    return [str(f) for f in found]
+
+
+def test_a_good_document_reads_into_the_model():
+    event, found = read(Event, {"code": " EV1 ", "starts": "2026-05-01",
+                                "skills": [{"code": "WELD", "quota_per_unit": Decimal("2.0")}]})
+    assert found == []
+    assert event.code == "EV1" and event.starts == date(2026, 5, 1)
+    assert event.skills[0].quota_per_unit == 2 and event.skills[0].team is False
+
+
+def test_every_problem_is_listed_with_its_location():
+    assert problems({"starts": "1 May", "kind": "pair", "extra": 1,
+                     "skills": [{"code": "", "quota_per_unit": 0, "team": 1}, {"code": "TOO-LONG-CODE"}]}) == [
+        "code: is required",
+        "starts: must be a date YYYY-MM-DD",
+        "kind: 'pair' is not one of 'solo' or 'team'",
+        "skills[0].code: must be a non-empty string",
+        "skills[0].quota_per_unit: must be at least 1",
+        "skills[0].team: must be true or false",
+        "skills[1].code: must be at most 8 characters",
+        "skills[1].quota_per_unit: is required",
+        "extra: unknown key",
+    ]
+
+
+def test_locations_go_under_the_callers_prefix_and_a_non_object_is_one_problem():
+    assert problems({"code": "E", "starts": "2026-01-01", "skills": "x"}, "events[2]") == [
+        "events[2].skills: must be a list"]
+    assert problems([1, 2]) == ["file: must be an object"]
+
+
+def test_values_are_never_coerced_across_types():
+    for bad in ("5", True, Decimal("2.5"), 2.0, 10 ** 19):
+        assert problems({"code": "E", "starts": "2026-01-01", "skills": [{"code": "W", "quota_per_unit": bad}]}) \
+            == ["skills[0].quota_per_unit: must be a whole number"], bad
+    assert problems({"code": 7, "starts": date(2026, 1, 1), "skills": []}) == ["code: must be a non-empty string"]
+    assert problems({"code": "a\x00", "starts": "2026-02-30", "skills": []}) == [
+        "code: a text holds a NUL character", "starts: must be a date YYYY-MM-DD"]
+
+
+def test_a_validator_refuses_in_the_products_words():
+    from pydantic import field_validator
+
+    class Window(StrictModel):
+        opens: Day
+        closes: Day
+
+        @field_validator("closes")
+        @classmethod
+        def _after_opening(cls, closes, info):
+            if "opens" in info.data and closes < info.data["opens"]:
+                refuse("must not be before %(day)s", day=info.data["opens"].isoformat())
+            return closes
+
+    _, found = read(Window, {"opens": "2026-05-02", "closes": "2026-05-01"})
+    assert [(f.where, f.template, f.params) for f in found] == [
+        ("closes", "must not be before %(day)s", {"day": "2026-05-02"})]
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+                    max_leaves=12))
+def test_any_json_value_is_read_or_refused_with_located_problems(data):
+    json.dumps(data)
+    value, found = read(Event, data)
+    assert value is not None or found
+    assert all(f.where and f.text for f in found)
