@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app import create_app  # noqa: E402
 from app.auth.models import Role, User  # noqa: E402
 from app.config import Config, TestConfig  # noqa: E402
-from app.demo_marking import welding_scheme  # noqa: E402
+from app.demo.marking import welding_scheme  # noqa: E402
 from app.events.models import (  # noqa: E402
     Event,
     EventOrganizer,

@@ -77,21 +77,26 @@ FLAGGED = ("B1.3", "WELD-E-03")
 DRAW_SEED = hashlib.sha256(b"DEMO-PROV/WELD-E").hexdigest()[:32]
 
 
-def welding_scheme() -> dict:
-    """The WELD-E scheme as the JSON of formats.md."""
+def scheme_document(standards: list[tuple], criteria: list[tuple]) -> dict:
+    """A scheme as the JSON of formats.md, from the demo's compact tables (also CNC-S's, app.demo.results)."""
     return {
-        "standards": [{"section": s, "name": name, "weight": weight} for s, name, weight in STANDARDS],
+        "standards": [{"section": s, "name": name, "weight": weight} for s, name, weight in standards],
         "criteria": [{"code": code, "name": name, "sub_criteria": [
             {"id": sub, "name": sub_name, "day": day, "aspects": [
                 {"id": f"{sub}.{i}", "type": kind, "description": text, "max": maximum, "section": section,
                  **({"descriptors": DESCRIPTORS} if kind == "J" else {}), **extra}
                 for i, (kind, text, maximum, section, extra) in enumerate(aspects, 1)]}
-            for sub, sub_name, day, aspects in subs]} for code, name, subs in CRITERIA],
+            for sub, sub_name, day, aspects in subs]} for code, name, subs in criteria],
     }
 
 
-def _draw(*parts: str) -> int:
-    """A stable pseudo-random number, so every load of the demo marks the same way."""
+def welding_scheme() -> dict:
+    """The WELD-E scheme as the JSON of formats.md."""
+    return scheme_document(STANDARDS, CRITERIA)
+
+
+def stable_number(*parts: str) -> int:
+    """A stable pseudo-random number from its parts, so every load of the demo marks the same way."""
     return int(hashlib.sha256("|".join(parts).encode()).hexdigest()[:8], 16)
 
 
@@ -104,12 +109,12 @@ def _rows(sheet: Marksheet) -> list[Row]:
                 continue
             if aspect.kind == "M":
                 allowed = allowed_measurement_marks(as_aspect(aspect))
-                rows.append([bib, aspect.code, "", str(allowed[-1 - _draw(bib, aspect.code) % min(2, len(allowed))])])
+                rows.append([bib, aspect.code, "", str(allowed[-1 - stable_number(bib, aspect.code) % min(2, len(allowed))])])
                 continue
             judges = [u for u in JUDGE_ORDER if not sheet.rights.is_conflicted(_user_id(sheet, u), competitor)][:3]
-            base = 1 + _draw(bib, aspect.code) % 2
+            base = 1 + stable_number(bib, aspect.code) % 2
             for n, judge in enumerate(judges):
-                score = base + (n == 2 and _draw(bib, aspect.code, judge) % 2)
+                score = base + (n == 2 and stable_number(bib, aspect.code, judge) % 2)
                 if (aspect.code, bib) == FLAGGED:
                     score = (1, 3, 3)[n]
                 rows.append([bib, aspect.code, judge, str(score)])

@@ -1,6 +1,6 @@
 """The demo's published results: CNC-S final, CARE-E provisional (appeals open), DEMO-NC's CNC final.
 
-WELD-E keeps showing the marking states (:mod:`app.demo_marking`). CNC-S gets a CNC turning scheme
+WELD-E keeps showing the marking states (:mod:`app.demo.marking`). CNC-S gets a CNC turning scheme
 (dimensions measured, surface finish judged), every competitor marked, one penalty with its reason,
 one shared place (two contestants with the same marks in every criterion, so the event's
 ``criterion_weight`` tie-breaker cannot part them), everything locked and published **final**.
@@ -16,11 +16,11 @@ around an "ability" per competitor, so every load gives the same, realistically 
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
 from app import clock
+from app.demo.marking import scheme_document, stable_number
 from app.errors import DomainError
 from app.events.models import Event, Skill
 from app.events.panels import JUDGE_COLUMNS, import_judges
@@ -37,10 +37,8 @@ from app.results.standings import bump, results_of
 from app.tabular import Row
 from scoring.marks import allowed_measurement_marks
 
-DESCRIPTORS = ["低于行业标准", "符合行业标准", "在某些方面超出行业标准", "完全超出行业标准，表现优秀"]
-
 # (section, name, weight); criteria as (code, name, [(sub-criterion, name, day, [(type, description,
-# max, section, extra keys)])]) — the shape of demo_marking's welding scheme.
+# max, section, extra keys)])]) — the shape of app.demo.marking's welding scheme.
 CNC_STANDARDS = [("1", "工艺编制与程序编写", 20), ("2", "尺寸精度", 50), ("3", "表面质量", 20),
                  ("4", "安全文明生产", 10)]
 CNC_CRITERIA = [
@@ -128,22 +126,9 @@ CARE_ABILITY = {"CARE-E-01": 0.86, "CARE-E-03": 0.72, "CARE-E-05": 0.80, "CARE-E
 FEEDER_ABILITY = {"NCC-01": 0.78, "NCC-02": 0.91, "NCC-03": 0.66}
 
 
-def scheme_document(standards: list[tuple], criteria: list[tuple]) -> dict:
-    """A scheme as the JSON of formats.md."""
-    return {
-        "standards": [{"section": s, "name": name, "weight": weight} for s, name, weight in standards],
-        "criteria": [{"code": code, "name": name, "sub_criteria": [
-            {"id": sub, "name": sub_name, "day": day, "aspects": [
-                {"id": f"{sub}.{i}", "type": kind, "description": text, "max": maximum, "section": section,
-                 **({"descriptors": DESCRIPTORS} if kind == "J" else {}), **extra}
-                for i, (kind, text, maximum, section, extra) in enumerate(aspects, 1)]}
-            for sub, sub_name, day, aspects in subs]} for code, name, subs in criteria],
-    }
-
-
 def _chance(*parts: str) -> float:
     """A stable number in [0, 1) from its parts, so every load marks the same way."""
-    return int(hashlib.sha256("|".join(parts).encode()).hexdigest()[:8], 16) / 2 ** 32
+    return stable_number(*parts) / 2 ** 32
 
 
 def _measured(allowed: list[Decimal], ability: float, key: str, aspect: str) -> Decimal:

@@ -22,8 +22,8 @@ from werkzeug.security import generate_password_hash
 
 from app.auth.models import LoginAttempt, LoginLink, User
 from app.cli import cli_transaction, fail
-from app.demo_marking import load_demo_marking
-from app.demo_results import load_demo_results, reopen_appeals_windows
+from app.demo.marking import load_demo_marking
+from app.demo.results import load_demo_results, reopen_appeals_windows
 from app.events.attendance import set_attendance_many
 from app.events.models import Attendance, Event, Registration
 from app.events.panels import JUDGE_COLUMNS, import_judges
