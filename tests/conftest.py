@@ -3,6 +3,7 @@ so), built by the Alembic migrations themselves, and emptied after every test.""
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime
 
 import flask_babel
@@ -89,6 +90,24 @@ def client(ctx):
 @pytest.fixture()
 def make(ctx):
     return factories
+
+
+@pytest.fixture()
+def csrf_app(database_url, make):
+    """The app as production runs it, CSRF checked, on the suite's database (emptied by ``make``)."""
+
+    class CsrfConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        WTF_CSRF_ENABLED = True
+
+    return create_app(CsrfConfig)
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token of a page's first form (hidden input, attributes in either order)."""
+    found = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
 
 
 def login(client, username: str, password: str = factories.PASSWORD):

@@ -5,9 +5,8 @@ from datetime import timedelta
 
 from app import clock
 from app.auth.models import Role
-from app.config import TestConfig
 from app.extensions import db
-from tests.conftest import FROZEN_NOW, login
+from tests.conftest import FROZEN_NOW, csrf_token, login
 
 
 def test_wrong_password_is_refused(client, make):
@@ -63,14 +62,8 @@ def test_next_parameter_cannot_leave_the_site(client, make):
     assert response.headers["Location"] == "/"
 
 
-def test_csrf_token_is_required(database_url, make):
-    from app import create_app
-
-    class CsrfConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = database_url
-        WTF_CSRF_ENABLED = True
-
-    app = create_app(CsrfConfig)
+def test_csrf_token_is_required(csrf_app, make):
+    app = csrf_app
     client = app.test_client()
     with app.app_context():
         make.user("alice")
@@ -78,8 +71,7 @@ def test_csrf_token_is_required(database_url, make):
     response = client.post("/login", data={"username": "alice", "password": "correct-horse-42"})
     assert response.status_code == 400
     assert "token" in response.get_data(as_text=True).lower() or "令牌" in response.get_data(as_text=True)
-    page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    token = csrf_token(client.get("/login").get_data(as_text=True))
     response = client.post("/login", data={"username": "alice", "password": "correct-horse-42", "csrf_token": token})
     assert response.status_code == 302
     assert app.config["WTF_CSRF_TIME_LIMIT"] >= 24 * 3600, "a token must last a whole competition day"

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import Role, User
-from app.config import TestConfig
 from app.extensions import db
 from app.marking.locking import criterion_states, lock, sign_off
 from app.marking.marksheet import Marksheet
 from app.marking.models import CriterionSignoff, MarkingTeamMember, Penalty
 from app.marking.paper import import_marks
 from app.marking.penalties import add_penalty
+from tests.conftest import csrf_token
 from tests.events.helpers import login_en
 from tests.factories import PASSWORD
 from tests.marking.builders import HEADER, World, audit_entries, complete, judged, mark_count, measured, rows
@@ -307,23 +307,16 @@ def test_upload_without_a_file_is_refused(client, world):
 # --------------------------------------------------------------------------- CSRF
 
 
-def test_csrf_token_of_the_page_works(database_url, make):
-    from app import create_app
-
-    class CsrfConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = database_url
-        WTF_CSRF_ENABLED = True
-
-    app = create_app(CsrfConfig)
+def test_csrf_token_of_the_page_works(csrf_app, make):
+    app = csrf_app
     with app.app_context():  # ``make`` empties the database afterwards
         world = World(make)
         store(world, *complete())
         client = app.test_client()
-        login_page = client.get("/login").text
-        token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        token = csrf_token(client.get("/login").text)
         client.post("/login", data={"username": "chief", "password": PASSWORD, "csrf_token": token})
         assert client.post(f"{SKILL}/marking/B/lock").status_code == 400
         page = client.get(PAGE).text
-        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        token = csrf_token(page)
         assert client.post(f"{SKILL}/marking/B/lock", data={"csrf_token": token}).status_code == 302
         assert state_of(world, "B").criterion.locked

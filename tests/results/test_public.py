@@ -15,7 +15,6 @@ from sqlalchemy import func, insert, select
 
 from app import clock
 from app.auth.models import Role
-from app.config import TestConfig
 from app.events.models import Attendance, Registration, RegistrationStatus
 from app.extensions import cache, db
 from app.marking.penalties import add_penalty
@@ -23,7 +22,7 @@ from app.people.models import Person
 from app.results.models import BibLookup, Publication, SkillResults, Standing
 from app.results.publication import publish
 from app.results.standings import rebuild, results_of
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, csrf_token
 from tests.events.helpers import login_en
 from tests.results.builders import finished_world
 
@@ -321,20 +320,14 @@ def test_the_me_page_of_an_unknown_event_is_404(client, world):
     assert client.get("/results/NOPE/me").status_code == 404
 
 
-def test_the_lookup_form_carries_a_working_csrf_token(database_url, make):
-    from app import create_app
-
-    class CsrfConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = database_url
-        WTF_CSRF_ENABLED = True
-
-    app = create_app(CsrfConfig)
+def test_the_lookup_form_carries_a_working_csrf_token(csrf_app, make):
+    app = csrf_app
     with app.app_context():  # ``make`` empties the database afterwards
         world = finished_world(make)
         publish_skill(world)
         client = app.test_client()
         assert client.post(ME, data={"bib": "W-01", "id_tail": tail(world, "W-01")}).status_code == 400
-        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(ME).text).group(1)
+        token = csrf_token(client.get(ME).text)
         answer = client.post(ME, data={"bib": "W-01", "id_tail": tail(world, "W-01"), "csrf_token": token})
         assert answer.status_code == 200 and "92.00" in answer.text
 

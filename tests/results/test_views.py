@@ -13,13 +13,13 @@ import pytest
 from openpyxl import load_workbook
 
 from app.auth.models import Role
-from app.config import TestConfig
 from app.extensions import db
 from app.results.chart import histogram
 from app.results.medal_table import award_columns, medal_table
 from app.results.models import Publication
 from app.results.standings import results_of
 from scoring.medals import parse_award_table
+from tests.conftest import csrf_token
 from tests.events.helpers import login_en
 from tests.factories import PASSWORD
 from tests.marking.builders import World, audit_entries, run
@@ -181,22 +181,16 @@ def test_the_appeals_window_blocks_final_publication(client, make):
     assert "the appeals window is open" in refused.text and state(world) == Publication.PROVISIONAL
 
 
-def test_the_publish_forms_carry_a_working_csrf_token(database_url, make):
-    from app import create_app
-
-    class CsrfConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = database_url
-        WTF_CSRF_ENABLED = True
-
-    app = create_app(CsrfConfig)
+def test_the_publish_forms_carry_a_working_csrf_token(csrf_app, make):
+    app = csrf_app
     with app.app_context():  # ``make`` empties the database afterwards
         world = finished_world(make)
         add_organizers(world, make)
         client = app.test_client()
-        token = client.get("/login").text.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        token = csrf_token(client.get("/login").text)
         client.post("/login", data={"username": "org", "password": PASSWORD, "csrf_token": token})
         assert client.post(PUBLISH).status_code == 400
-        token = client.get(PAGE).text.split('name="csrf_token" value="')[1].split('"')[0]
+        token = csrf_token(client.get(PAGE).text)
         assert client.post(PUBLISH, data={"csrf_token": token}).status_code == 302
         assert state(world) == Publication.PROVISIONAL
 
