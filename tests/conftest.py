@@ -28,8 +28,23 @@ FROZEN_NOW = datetime(2026, 9, 1, 10, 0, tzinfo=clock.SHANGHAI)
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     if os.environ.get("DATABASE_URL"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker:  # pytest -n: each worker its own database, and so do the processes it starts
+            os.environ["DATABASE_URL"] = _own_database(os.environ["DATABASE_URL"], worker)
         return _database_url()
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _own_database(url: str, worker: str) -> str:
+    """``…/test`` → ``…/test_gw1``, created on the same server if it is not there yet."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{own}"')
+    return f"{base}/{own}"
 
 
 @pytest.fixture(scope="session")
