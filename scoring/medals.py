@@ -214,7 +214,7 @@ def _table(placed: Sequence[Placed], table: AwardTable) -> SkillAwards:
     cutoffs = table.cutoffs(len(placed))
     award: dict[Hashable, str | None] = {}
     for p in placed:
-        won = next((band.award for band, cutoff in zip(table.bands, cutoffs) if p.rank <= cutoff), None)
+        won = next((band.award for band, cutoff in zip(table.bands, cutoffs, strict=False) if p.rank <= cutoff), None)
         if table.min_raw is not None and p.raw < table.min_raw:
             won = None
         award[p.key] = won

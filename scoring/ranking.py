@@ -110,7 +110,7 @@ def _break_tie(tied: list[Contestant], tie_breakers: Sequence[str],
             skipped[contestant.key].append(name)
         return _break_tie(tied, rest, criterion_max, skipped)
     parts: dict[Any, list[Contestant]] = {}
-    for contestant, key in zip(tied, keys):
+    for contestant, key in zip(tied, keys, strict=False):
         parts.setdefault(key, []).append(contestant)
     places: list[list[Contestant]] = []
     for key in sorted(parts, reverse=True):

@@ -39,7 +39,7 @@ def test_an_untouched_chain_verifies(ctx):
     ids = write_entries(5)
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert entries[0].prev_digest == GENESIS
-    assert all(later.prev_digest == earlier.digest for earlier, later in zip(entries, entries[1:]))
+    assert all(later.prev_digest == earlier.digest for earlier, later in zip(entries, entries[1:], strict=False))
     head = db.session.get(AuditChainHead, 1)
     assert (head.entry_id, head.digest) == (ids[-1], entries[-1].digest)
     code, output = verify_cli(ctx)

@@ -41,7 +41,7 @@ def test_failures_per_address_have_their_own_higher_limit(client, make, monkeypa
     make.user("alice")
     db.session.commit()
     monkeypatch.setitem(app.config, "LOGIN_FAILURES_PER_ADDRESS", "8 per 15 minutes")
-    for i in range(3):
+    for _ in range(3):
         assert client.get("/login").status_code == 200  # visiting the form costs nothing
     for i in range(8):
         assert client.post("/login", data={"username": f"guess{i}", "password": "wrong"}).status_code == 401

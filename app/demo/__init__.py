@@ -167,7 +167,7 @@ def contestant_rows(event_code: str) -> list[Row]:
                   _id_number(unit, born, n, male), born.isoformat(), "M" if male else "F",
                   "student" if skill.startswith("CNC") else "employee", level, "", f"1390791{n:04d}",
                   unit.removeprefix("JX-") if skill == "CARE-E" else ""]
-        rows.append(Row(len(rows) + 2, dict(zip(CONTESTANT_COLUMNS, values))))
+        rows.append(Row(len(rows) + 2, dict(zip(CONTESTANT_COLUMNS, values, strict=False))))
     return rows
 
 
@@ -195,14 +195,14 @@ def remove_demo() -> None:
 def load_demo() -> Event:
     from app.auth.services import create_user
 
-    import_units([Row(i, dict(zip(["code", "name", "kind", "parent_code"], u))) for i, u in enumerate(UNITS, 2)])
+    import_units([Row(i, dict(zip(["code", "name", "kind", "parent_code"], u, strict=False))) for i, u in enumerate(UNITS, 2)])
     feeder = save_event_document(json.loads(json.dumps(FEEDER)))
     event = save_event_document(json.loads(json.dumps(EVENT)))
     for username, role, unit, name in ACCOUNTS:
         create_user(username, role, unit_code=unit, password=DEMO_PASSWORD, display_name=name)
     for contest in (feeder, event):
         register_rows(contest, contestant_rows(contest.code), actor_is_organizer=True, unit_scope=None)
-    import_judges(event, [Row(i, dict(zip(JUDGE_COLUMNS, judge))) for i, judge in enumerate(JUDGES, 2)])
+    import_judges(event, [Row(i, dict(zip(JUDGE_COLUMNS, judge, strict=False))) for i, judge in enumerate(JUDGES, 2)])
     password_hash = generate_password_hash(DEMO_PASSWORD)  # one hash: hashing each expert's would be slow
     for expert in db.session.scalars(select(User).where(User.username.in_({j[1] for j in JUDGES}))):
         expert.password_hash = password_hash

@@ -118,7 +118,7 @@ def _rows(sheet: Marksheet) -> list[Row]:
                 if (aspect.code, bib) == FLAGGED:
                     score = (1, 3, 3)[n]
                 rows.append([bib, aspect.code, judge, str(score)])
-    return [Row(i, dict(zip(MARK_COLUMNS, values))) for i, values in enumerate(rows, 2)]
+    return [Row(i, dict(zip(MARK_COLUMNS, values, strict=False))) for i, values in enumerate(rows, 2)]
 
 
 def _user_id(sheet: Marksheet, username: str) -> int:

@@ -164,7 +164,7 @@ def _rows(skill: Skill, ability: dict[str, float], judge_order: list[str], twins
             else:
                 scores = _judged(ability[key], key, aspect.code, len(judges))
                 rows += [[bib, aspect.code, judge, str(score)] for judge, score in zip(judges, scores, strict=True)]
-    return [Row(i, dict(zip(MARK_COLUMNS, values))) for i, values in enumerate(rows, 2)]
+    return [Row(i, dict(zip(MARK_COLUMNS, values, strict=False))) for i, values in enumerate(rows, 2)]
 
 
 def _mark_and_lock(skill: Skill, standards: list[tuple], criteria: list[tuple], ability: dict[str, float],
@@ -188,7 +188,7 @@ def load_demo_results(event: Event, feeder: Event) -> None:
     publish(event, skill=care)
 
     feeder_cnc = feeder.skill("CNC-NC")
-    import_judges(feeder, [Row(i, dict(zip(JUDGE_COLUMNS, seat))) for i, seat in enumerate(FEEDER_PANEL, 2)])
+    import_judges(feeder, [Row(i, dict(zip(JUDGE_COLUMNS, seat, strict=False))) for i, seat in enumerate(FEEDER_PANEL, 2)])
     _mark_and_lock(feeder_cnc, CNC_STANDARDS, CNC_CRITERIA, FEEDER_ABILITY, FEEDER_JUDGES)
     publish(feeder, skill=feeder_cnc, final=True)
 

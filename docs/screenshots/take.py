@@ -106,7 +106,7 @@ def add_enterprise_contest(database: Path) -> None:
 
     app = create_app(Config)
     with app.app_context():
-        import_units([Row(i, dict(zip(["code", "name", "kind", "parent_code"], u)))
+        import_units([Row(i, dict(zip(["code", "name", "kind", "parent_code"], u, strict=False)))
                       for i, u in enumerate(ENTERPRISE_UNITS, 2)])
         save_event_document(json.loads(json.dumps(ENTERPRISE_EVENT)))
         db.session.commit()

@@ -92,7 +92,7 @@ def with_criterion(scheme: Scheme, index: int, **changes) -> Scheme:
 
 
 def with_weights(scheme: Scheme, *weights: str) -> Scheme:
-    standards = tuple(replace(s, weight=D(w)) for s, w in zip(scheme.standards, weights))
+    standards = tuple(replace(s, weight=D(w)) for s, w in zip(scheme.standards, weights, strict=False))
     return replace(scheme, standards=standards)
 
 

@@ -58,7 +58,7 @@ def measurement_aspects(draw, maximum: Decimal | None = None, aspect_id: str = "
         limits = sorted(draw(st.sets(st.integers(0, 500), min_size=1, max_size=4)))
         marks = sorted(draw(st.lists(st.integers(0, top), min_size=len(limits), max_size=len(limits))),
                        reverse=True)
-        bands = tuple(Band(Decimal(limit).scaleb(-1), cents(mark)) for limit, mark in zip(limits, marks))
+        bands = tuple(Band(Decimal(limit).scaleb(-1), cents(mark)) for limit, mark in zip(limits, marks, strict=False))
     elif calculation == "deduction":
         deduct = cents(draw(st.integers(1, top)))
     return Aspect(aspect_id, "M", "measured", maximum, section, calculation, bands, deduct)
@@ -72,7 +72,7 @@ def schemes(draw) -> Scheme:
     cuts = sorted(draw(st.sets(st.integers(1, 9_999), min_size=count - 1, max_size=count - 1)))
     bounds = [0, *cuts, 10_000]
     aspects = []
-    for n, (low, high) in enumerate(zip(bounds, bounds[1:])):
+    for n, (low, high) in enumerate(zip(bounds, bounds[1:], strict=False)):
         maximum, section = cents(high - low), draw(st.sampled_from(SECTIONS))
         if draw(st.booleans()):
             aspects.append(Aspect(f"X{n}", "J", "judged", maximum, section, descriptors=DESCRIPTORS))

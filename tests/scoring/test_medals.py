@@ -42,7 +42,7 @@ def skill(ranks: list[int], scales: list[int | None] | None = None, units: list[
     units = units or [f"U{i}" for i in range(1, len(ranks) + 1)]
     raws = raws or [str(100 - r) for r in ranks]
     return [Placed(f"c{i}", rank, D(raw), shown, None if shown is None else D(shown), unit)
-            for i, (rank, shown, unit, raw) in enumerate(zip(ranks, scales, units, raws), start=1)]
+            for i, (rank, shown, unit, raw) in enumerate(zip(ranks, scales, units, raws, strict=False), start=1)]
 
 
 def awards_of(result: SkillAwards) -> list[str | None]:
@@ -289,7 +289,7 @@ def test_table_as_the_event_file_stores_it():
 def test_validate_award_table(table, problems):
     found = validate_award_table(table)
     assert len(found) == len(problems), found
-    for text, expected in zip(found, problems):
+    for text, expected in zip(found, problems, strict=False):
         assert text.startswith(expected)
 
 
@@ -344,7 +344,7 @@ BAND_AWARDS = ("first_prize", "second_prize", "third_prize", "excellence")
 schemes = st.one_of(
     st.sampled_from(["worldskills", "cn_standard", OLD_NATIONAL, {**OLD_NATIONAL, "min_raw": "60.00"}]),
     st.lists(st.integers(1, 50), min_size=1, max_size=4).filter(lambda ps: sum(ps) <= 100).map(
-        lambda ps: {"bands": [{"award": a, "top_percent": p} for a, p in zip(BAND_AWARDS, ps)]}))
+        lambda ps: {"bands": [{"award": a, "top_percent": p} for a, p in zip(BAND_AWARDS, ps, strict=False)]}))
 
 
 def band_order(awards) -> dict[str | None, int]:

@@ -193,8 +193,8 @@ skills = st.lists(raw_totals, min_size=3, max_size=40)
 def test_the_scale_keeps_the_order_of_the_raw_totals(raws):
     """A higher raw total never gets a lower scale: strictly for the unrounded, weakly for the shown."""
     scaled = scale(raws)
-    for a, sa in zip(raws, scaled):
-        for b, sb in zip(raws, scaled):
+    for a, sa in zip(raws, scaled, strict=False):
+        for b, sb in zip(raws, scaled, strict=False):
             assert sa is not None and sb is not None
             if a > b:
                 assert sa.unrounded > sb.unrounded and sa.shown >= sb.shown
@@ -214,7 +214,7 @@ def test_the_median_contestant_gets_700(raws):
     """Anyone whose total is the median sits exactly at the centre; with an odd count someone does."""
     centre = median(raws)
     scaled = scale(raws)
-    at_median = [s for raw, s in zip(raws, scaled) if raw == centre]
+    at_median = [s for raw, s in zip(raws, scaled, strict=False) if raw == centre]
     assert all(s is not None and s.unrounded == CENTRE and s.shown == 700 for s in at_median)
     if len(raws) % 2:
         assert at_median
