@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.certificates.keys_views import bp as certificate_keys_bp
     from app.certificates.views import bp as certificates_bp
+    from app.certificates.wellknown_views import bp as wellknown_bp
     from app.events.panels_views import bp as panels_bp
     from app.events.qualification_views import bp as qualification_bp
     from app.events.registration_views import bp as registration_bp
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(judge_patterns_bp)
     app.register_blueprint(certificate_keys_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(wellknown_bp)
     app.register_blueprint(grants_bp)
     app.register_blueprint(promotion_bp)
     app.register_blueprint(operations_bp)

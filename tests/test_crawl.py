@@ -50,6 +50,7 @@ NOT_LINKS = {
 # Pages that need an object the demo has not made yet (issued certificates, finished jobs, …).
 NEEDS_DATA = {
     "certificates.certificate_pdf": "an issued certificate",
+    "certificates.certificate_credential_jwt": "an issued certificate",
     "certificates.job_zip": "a finished certificate job",
     "certificates.job_pdf": "a finished certificate job",
     "grants.line_page": "a computed grant line",

@@ -24,6 +24,7 @@ SAMPLE_ARGS = {
 ENDPOINT_ARGS = {
     "units.edit": {"code": "ROOT"},
     "auth.set_language": {"code": "en"},
+    "wellknown.issuer": {"code": "ROOT"},
 }
 ROLES = [None, *Role]
 

@@ -19,17 +19,23 @@ still verify the tokens they signed (a printed certificate lives for decades). T
 compromised key, move its file out of the directory: its tokens are then refused as signed by an
 unknown key, and it disappears from the published keys.
 
-Private keys never leave this module: it signs on request and hands out public keys only.
+Private keys never leave this module: it signs on request (raw signatures for the QR tokens, compact
+JWS for the Open Badges credentials, :meth:`Keyring.sign_jws`) and hands out public keys only.
 """
 from __future__ import annotations
 
 import os
 import re
 import secrets
+import warnings
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
+from joserfc import jws
+from joserfc.errors import SecurityWarning
+from joserfc.jwk import OKPKey
 
 from app.errors import DomainError
 
@@ -93,6 +99,20 @@ class Keyring:
         if private is None:
             raise KeyringError(f"no signing key {key_id} in {self.directory}")
         return private.sign(data)
+
+    def sign_jws(self, key_id: int, header: dict[str, Any], payload: bytes) -> str:
+        """A compact JWS of ``payload`` signed by key ``key_id`` with alg ``EdDSA``, by joserfc.
+
+        ``EdDSA`` rather than RFC 9864's newer ``Ed25519``: it is the name verifiers know today
+        (PyJWT, jose, the Open Badges validators); joserfc's warning about it is therefore silenced
+        for this call alone."""
+        private = self._private_key(key_id)
+        if private is None:
+            raise KeyringError(f"no signing key {key_id} in {self.directory}")
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=SecurityWarning, message="EdDSA is deprecated")
+            return jws.serialize_compact({**header, "alg": "EdDSA"}, payload, OKPKey.import_key(private),
+                                         algorithms=["EdDSA"])
 
     # -- changing ----------------------------------------------------------------------------
 

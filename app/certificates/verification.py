@@ -7,20 +7,27 @@ the content whose digest the token carries (:meth:`TokenClaims.matches`). The pa
 paper's. A well-signed token whose digest matches no stored content is refused, never shown as
 genuine (it cannot come from this server's issuing, which never edits a certificate's content).
 
+:func:`verification` is the same answer as a JSON-ready dictionary: the target of an Open Badges
+credential's ``credentialStatus`` (``/verify/<token>.json``) and of the integration API. ``state``
+is one of the four below; ``valid`` is true for ``genuine`` alone, so a verifier that reads one key
+cannot take a revoked certificate for a valid one.
+
 The page's rate limit (``VERIFY_RATE_LIMIT``) is the rate limiter's (:mod:`app.ratelimit`), not
 the database's: the page is public and read-only, so a row per scan would turn every scan into a write.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
+from app.certificates.credentials import credential_id
 from app.certificates.keyring import app_keyring
 from app.certificates.models import Certificate, CertificateStatus
 from app.certificates.signing import TokenRefused, read_token
 from app.extensions import db
-from app.messages import Message, msg
+from app.messages import Message, msg, translated
 
 GENUINE, REVOKED, UNKNOWN, REFUSED = "genuine", "revoked", "unknown", "refused"
 
@@ -47,3 +54,21 @@ def verify(token: str) -> Verification:
     return Verification(REFUSED, number=claims.number,
                         reason=msg("the token does not match the content on file for certificate %(number)s",
                                    number=claims.number))
+
+
+def verification(token: str) -> dict[str, Any]:
+    """What :func:`verify` finds, as JSON: the certificate's content and credential id when genuine
+    or revoked, the revocation's date, reason and replacement when revoked, the reason when refused."""
+    result = verify(token)
+    answer: dict[str, Any] = {"state": result.state, "valid": result.state == GENUINE, "number": result.number}
+    if result.reason is not None:
+        answer["reason"] = translated(result.reason)
+    certificate = result.certificate
+    if certificate is not None:
+        answer["credential_id"] = credential_id(certificate)
+        answer["certificate"] = dict(certificate.content)
+    if result.state == REVOKED and certificate is not None:
+        answer["revoked_at"] = certificate.revoked_at.isoformat() if certificate.revoked_at else None
+        answer["revocation_reason"] = certificate.revoked_reason
+        answer["replaced_by"] = certificate.replaced_by.number if certificate.replaced_by else None
+    return answer

@@ -15,9 +15,13 @@ the refusal (post/redirect/get).
 One certificate's PDF (``/events/<code>/certificates/<id>.pdf``) is rendered on request, never
 stored or cached (``private, no-store``): for the event's organizers, and for the contestant who
 holds it (:mod:`app.certificates.own`); anyone else gets 404, as for an object out of reach, and a
-revoked certificate is not handed out again. The contestant's results page lists their
-certificates through the ``own_certificates`` template helper this blueprint provides, so
-``results`` need not import ``certificates`` (dependencies point one way).
+revoked certificate is not handed out again. Its Open Badges credential (``…/<id>.jwt``, a VC-JWT,
+:mod:`app.certificates.vc_jwt`) is handed out to the same people on the same terms; the JSON twin of
+the verification page (``/verify/<token>.json``, :func:`verification`) answers its status.
+
+The contestant's results page lists their certificates through the ``own_certificates`` template
+helper this blueprint provides, so ``results`` need not import ``certificates`` (dependencies point
+one way).
 """
 from __future__ import annotations
 
@@ -46,7 +50,8 @@ from app.certificates.models import Certificate, CertificateJob, CertificateKind
 from app.certificates.output import render_certificate
 from app.certificates.own import is_holder, own_certificates
 from app.certificates.pdf import AWARDS, LEVELS, ROLES
-from app.certificates.verification import GENUINE, REFUSED, REVOKED, UNKNOWN, verify
+from app.certificates.vc_jwt import MEDIA_TYPE, certificate_credential
+from app.certificates.verification import GENUINE, REFUSED, REVOKED, UNKNOWN, verification, verify
 from app.errors import DomainError
 from app.events.models import Event
 from app.events.services import event_by_code
@@ -93,6 +98,26 @@ def verify_page(token: str):
         reason=translated(result.reason) if result.reason else None,
         GENUINE=GENUINE, REVOKED=REVOKED, UNKNOWN=UNKNOWN, REFUSED=REFUSED), status))
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _status_limited(_limit) -> Response:
+    answer = jsonify(error=_("Too many verifications from your address: please wait a minute and scan again."))
+    return current_app.make_response((answer, 429))
+
+
+@bp.route("/verify/<token>.json")
+@allow_public
+@limiter.limit(verify_rate_limit, on_breach=_status_limited)
+def verify_json(token: str) -> Response:
+    """The verification page as JSON: the ``credentialStatus`` of a certificate's Open Badges
+    credential. Never cached (a revocation shows at the next check), open to other origins (a
+    verifier may run in a browser elsewhere)."""
+    answer = verification(token)
+    status = {GENUINE: 200, REVOKED: 200, UNKNOWN: 404}.get(answer["state"], 400)
+    response = current_app.make_response((jsonify(answer), status))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -234,11 +259,10 @@ def job_pdf(code: str, job_id: int):
     return response
 
 
-@bp.route("/events/<code>/certificates/<int:certificate_id>.pdf")
-@allow(Role.ADMIN, Role.ORGANIZER, Role.CONTESTANT)
-def certificate_pdf(code: str, certificate_id: int) -> Response:
-    """One certificate's PDF, rendered now: the holder's (a contestant) or any of the event's (its
-    organizers). Ownership is checked here, on the server; a link on a page proves nothing."""
+def _downloadable(code: str, certificate_id: int) -> Certificate:
+    """A certificate of event ``code`` the user may download: the holder's (a contestant) or any of
+    the event's (its organizers, admins); never a revoked one. Checked here, on the server; a link
+    on a page proves nothing."""
     event = event_by_code(code)
     require(event is not None)
     certificate = db.session.get(Certificate, certificate_id)
@@ -247,8 +271,27 @@ def certificate_pdf(code: str, certificate_id: int) -> Response:
         require(is_holder(certificate, current_user.person_id))
     else:
         require(can_organize(current_user, event))
+    return certificate
+
+
+@bp.route("/events/<code>/certificates/<int:certificate_id>.pdf")
+@allow(Role.ADMIN, Role.ORGANIZER, Role.CONTESTANT)
+def certificate_pdf(code: str, certificate_id: int) -> Response:
+    """One certificate's PDF, rendered now."""
+    certificate = _downloadable(code, certificate_id)
     data, _url = render_certificate(certificate)
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{certificate.file_name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/events/<code>/certificates/<int:certificate_id>.jwt")
+@allow(Role.ADMIN, Role.ORGANIZER, Role.CONTESTANT)
+def certificate_credential_jwt(code: str, certificate_id: int) -> Response:
+    """One certificate's Open Badges 3.0 credential as a VC-JWT, signed now."""
+    certificate = _downloadable(code, certificate_id)
+    response = Response(certificate_credential(certificate), mimetype=MEDIA_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{certificate.number}.jwt"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
