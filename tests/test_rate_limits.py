@@ -11,7 +11,8 @@ from app.events.models import SelfRegistrationTry
 from app.extensions import db
 from app.proxies import TrustedProxyFix, parse_networks
 from tests.conftest import login
-from tests.events.test_self_registration import URL as SELF_REGISTER  # noqa: F401
+from tests.events.test_self_registration import URL as SELF_REGISTER
+from tests.events.test_self_registration import company  # noqa: F401  (a fixture)
 from tests.events.test_self_registration import form
 
 PROXY = "10.0.0.2"

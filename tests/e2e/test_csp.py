@@ -41,3 +41,13 @@ def test_the_verification_page_is_styled_from_the_style_sheet(page, live_server)
     verdict = page.locator(".verdict")
     assert verdict.evaluate("e => getComputedStyle(e).borderTopWidth") == "2px"
     assert refused == []
+
+
+def test_the_api_reference_runs_under_the_policy(page, live_server):
+    refused = csp_violations(page)
+    page.goto(f"{live_server}/api/reference")
+    page.wait_for_selector(".opblock-summary-path", timeout=15000)
+    paths = page.eval_on_selector_all(".opblock-summary-path", "nodes => nodes.map(n => n.textContent)")
+    assert any("/api/v1/events" in p for p in paths)
+    assert page.eval_on_selector(".swagger-ui .opblock", "e => getComputedStyle(e).borderRadius") != "0px"
+    assert refused == []
