@@ -12,8 +12,10 @@ from app.extensions import db
 from app.proxies import TrustedProxyFix, parse_networks
 from tests.conftest import login
 from tests.events.test_self_registration import URL as SELF_REGISTER
-from tests.events.test_self_registration import company  # noqa: F401  (a fixture)
-from tests.events.test_self_registration import form
+from tests.events.test_self_registration import (
+    company,  # noqa: F401  (a fixture)
+    form,
+)
 
 PROXY = "10.0.0.2"
 VERIFY = "/verify/not-a-token"   # refused (400): each look-up still counts
