@@ -77,9 +77,17 @@ end
     return str(script)
 
 
-def check(base: str, path: str, status: int, text: str) -> None:
-    """The page answers what a person scanning the code must see, before it is timed."""
-    found, _, body = fetch(base + path)
+def check(base: str, path: str, status: int, text: str, wait: float = 180) -> None:
+    """The page answers what a person scanning the code must see, before it is timed (waiting for
+    the workers, which load the app after gunicorn listens: slow on a busy machine)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            found, _, body = fetch(base + path)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
     if found != status or text.encode() not in body:
         raise RuntimeError(f"{path} answered {found} without {text!r}")
 
