@@ -220,6 +220,18 @@ def fetch(url: str, headers: dict[str, str] | None = None, data: bytes | None = 
         return error.code, error.headers, error.read()
 
 
+def answering(url: str, wait: float = 180):
+    """:func:`fetch`, retried until the workers answer: they load the app after gunicorn listens,
+    which takes long on a busy machine."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return fetch(url)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+
+
 def lookup_script(base: str, event: str, pairs: list[tuple[str, str]], folder: str) -> str:
     """A wrk script posting the lookup form with a session's CSRF token, cycling through bibs."""
     jar = CookieJar()
@@ -290,6 +302,7 @@ def measure(database: str, url: str, sizes: tuple[int, ...], args, folder: str) 
         base = f"http://127.0.0.1:{app_port}"
         measured = [{"path": "bare Flask JSON route", "url": f"http://127.0.0.1:{bare_port}/json", "status": 200},
                     {"path": "bare Flask 50-row page", "url": f"http://127.0.0.1:{bare_port}/page", "status": 200}]
+        answering(base + f"/results/{events[sizes[0]]['event']}")
         measured += [item for item in paths(base, events, folder) if args.only in item["path"]]
         for run in range(args.runs):
             print(f"   run {run + 1}/{args.runs}", flush=True)

@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 
 from certificates_bulk import build as build_skill  # noqa: E402
 from contest import bench_app  # noqa: E402
-from public_paths import fetch, serve, stop, wrk  # noqa: E402
+from public_paths import answering, serve, stop, wrk  # noqa: E402
 from servers import ROOT  # noqa: E402
 
 from app.certificates.issuing import issue_for_results, revoke, verify_url  # noqa: E402
@@ -77,17 +77,9 @@ end
     return str(script)
 
 
-def check(base: str, path: str, status: int, text: str, wait: float = 180) -> None:
-    """The page answers what a person scanning the code must see, before it is timed (waiting for
-    the workers, which load the app after gunicorn listens: slow on a busy machine)."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            found, _, body = fetch(base + path)
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
+def check(base: str, path: str, status: int, text: str) -> None:
+    """The page answers what a person scanning the code must see, before it is timed."""
+    found, _, body = answering(base + path)
     if found != status or text.encode() not in body:
         raise RuntimeError(f"{path} answered {found} without {text!r}")
 
