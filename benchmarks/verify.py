@@ -107,7 +107,7 @@ def measure(url: str, genuine: list[str], revoked: list[str], args, folder: str)
             for name, (target, script) in measured.items():
                 figures = wrk(target, args.duration, args.connections, args.threads, script=script)
                 runs[name].append(figures)
-                time.sleep(min(10.0, 1.0 + figures["p99_ms"] / 1000))  # let the workers drain the queue
+                time.sleep(min(10.0, 0.2 + figures["p99_ms"] / 1000))  # let the workers drain the queue
     finally:
         stop(app)
         stop(bare)
