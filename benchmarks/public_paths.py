@@ -10,6 +10,7 @@ every path once, in turn; the figures are the medians over the runs, and the rat
 page (a 304 to the bare JSON route). The tries of the contestant lookup are deleted between runs.
 
     .venv/bin/python benchmarks/public_paths.py [--runs 3] [--duration 5] [--postgres URL] [--sqlite-only]
+                                                [--port 5801] [--only "contestant lookup"]
 
 Prints a table and writes ``benchmarks/results/public_paths.json`` (``--output`` elsewhere).
 ``--smoke`` is the test suite's version: 3 contestants, one short run, 1 worker, 2 connections.
@@ -37,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-APP_PORT, BARE_PORT = 5801, 5802
+APP_PORT = 5801  # the bare app listens on the next port
 SIZES = (10, 1000)
 SKILLS = ("WELD", "CNC", "ELEC", "CARE")
 CRITERIA = ("A", "B", "C", "D", "E")
@@ -56,7 +57,7 @@ def production_app():
 
     class Lifted(Config):
         RESULT_LOOKUP_MAX_TRIES = 10**9
-        VERIFY_MAX_PER_MINUTE = 10**9
+        VERIFY_RATE_LIMIT = "1000000000 per minute"
         RATELIMIT_ENABLED = False
 
     return create_app(Lifted)
@@ -159,12 +160,14 @@ def forget_lookups(url: str) -> None:
 # --------------------------------------------------------------------------- servers and wrk
 
 
-def serve(target: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
-    """gunicorn with sync workers in its own process group; returns once the port answers."""
-    process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{port}", "--chdir", str(HERE), "--log-level", "warning", target],
-        env=env, start_new_session=True)
+def serve(target: str, port: int, workers: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """gunicorn with sync workers in its own process group, its output (the request log) appended to
+    ``log`` as a service's goes to a file, not to a terminal; returns once the port answers."""
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--worker-class", "sync",
+             "--bind", f"127.0.0.1:{port}", "--chdir", str(HERE), "--log-level", "warning", target],
+            env=env, start_new_session=True, stdout=out, stderr=out)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -215,6 +218,18 @@ def fetch(url: str, headers: dict[str, str] | None = None, data: bytes | None = 
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
+
+
+def answering(url: str, wait: float = 180):
+    """:func:`fetch`, retried until the workers answer: they load the app after gunicorn listens,
+    which takes long on a busy machine."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return fetch(url)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
 
 
 def lookup_script(base: str, event: str, pairs: list[tuple[str, str]], folder: str) -> str:
@@ -270,23 +285,25 @@ def paths(base: str, events: dict[int, dict], folder: str) -> list[dict]:
 
 
 def measure(database: str, url: str, sizes: tuple[int, ...], args, folder: str) -> dict:
+    app_port, bare_port = args.port, args.port + 1
     print(f"\n== {database}: building {', '.join(map(str, sizes))} contestants per skill …", flush=True)
     events = build(url, sizes)
     bare_db = str(Path(folder) / "bare.db")   # filled by bare_flask when gunicorn imports it
     keys = Path(folder) / "keys"
     keys.mkdir(exist_ok=True)
     env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": "benchmark-only-secret-" + "x" * 32,
-           "CERTIFICATE_KEYS_DIR": str(keys), "PUBLIC_BASE_URL": f"http://127.0.0.1:{APP_PORT}",
+           "CERTIFICATE_KEYS_DIR": str(keys), "PUBLIC_BASE_URL": f"http://127.0.0.1:{app_port}",
            "SESSION_COOKIE_SECURE": "0", "BARE_FLASK_DB": bare_db, "PYTHONPATH": str(ROOT)}
     env.pop("REDIS_URL", None)  # the default cache (each worker's memory): one box, as the table says
-    app = serve("public_paths:production_app()", APP_PORT, args.workers, env)
-    bare = serve("bare_flask:app", BARE_PORT, args.workers, env)
+    app = serve("public_paths:production_app()", app_port, args.workers, env, Path(folder) / f"app-{database}.log")
+    bare = serve("bare_flask:app", bare_port, args.workers, env, Path(folder) / f"bare-{database}.log")
     runs: dict[str, list[dict]] = {}
     try:
-        base = f"http://127.0.0.1:{APP_PORT}"
-        measured = [{"path": "bare Flask JSON route", "url": f"http://127.0.0.1:{BARE_PORT}/json", "status": 200},
-                    {"path": "bare Flask 50-row page", "url": f"http://127.0.0.1:{BARE_PORT}/page", "status": 200}]
-        measured += paths(base, events, folder)
+        base = f"http://127.0.0.1:{app_port}"
+        measured = [{"path": "bare Flask JSON route", "url": f"http://127.0.0.1:{bare_port}/json", "status": 200},
+                    {"path": "bare Flask 50-row page", "url": f"http://127.0.0.1:{bare_port}/page", "status": 200}]
+        answering(base + f"/results/{events[sizes[0]]['event']}")
+        measured += [item for item in paths(base, events, folder) if args.only in item["path"]]
         for run in range(args.runs):
             print(f"   run {run + 1}/{args.runs}", flush=True)
             forget_lookups(url)
@@ -339,6 +356,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--postgres", default=os.environ.get("DATABASE_URL"),
                         help="PostgreSQL URL to measure on (emptied first); default DATABASE_URL")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--port", type=int, default=APP_PORT, help="the app's port; the bare app's is the next")
+    parser.add_argument("--only", default="", help="measure only the paths whose name contains this (and the bare app)")
     parser.add_argument("--smoke", action="store_true", help="3 contestants, 1 short run, 1 worker")
     parser.add_argument("--output", default=str(HERE / "results" / "public_paths.json"))
     args = parser.parse_args(argv)

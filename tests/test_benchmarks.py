@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -63,3 +64,15 @@ def test_certificates_queue(tmp_path):
     found = json.loads(out.read_text())
     assert [(r["processes"], r["certificates"], r["failed"], r["unfinished"]) for r in found["runs"]] == \
         [(1, 8, [], 0), (2, 8, [], 0)]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk (Debian package wrk)")
+def test_verify(tmp_path):
+    out = tmp_path / "verify.json"
+    run("verify.py", "--smoke", "--port", str(free_port()), "--output", str(out), timeout=120)
+    found = json.loads(out.read_text())
+    assert found["setup"]["revoked"] == 1 and found["setup"]["certificates"] == 6
+    for name in ("bare Flask 50-row page", "verify, genuine", "verify, revoked"):
+        assert found["results"][name]["rps"] > 0 and found["results"][name]["errors"] == 0, name
+    assert found["results"]["verify, genuine"]["ratio_of"] == "bare page"

@@ -12,11 +12,19 @@ credential's ``credentialStatus`` (``/verify/<token>.json``) and of the integrat
 is one of the four below; ``valid`` is true for ``genuine`` alone, so a verifier that reads one key
 cannot take a revoked certificate for a valid one.
 
+The page a genuine or revoked verdict renders is cached per *status version* of its certificate
+(:func:`verdict_key`): the row is read on every scan, and the key holds everything the page shows
+that can change (status, revocation date, reason and replacement) with the content's digest and the
+language, so a revocation or an amendment (which revokes and reissues) makes a new key at the very
+next scan in every worker, with no invalidation to forget; old entries expire. Only the rendering is
+saved, never the reading of the verdict.
+
 The page's rate limit (``VERIFY_RATE_LIMIT``) is the rate limiter's (:mod:`app.ratelimit`), not
 the database's: the page is public and read-only, so a row per scan would turn every scan into a write.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +33,7 @@ from sqlalchemy import select
 from app.certificates.credentials import credential_id
 from app.certificates.keyring import app_keyring
 from app.certificates.models import Certificate, CertificateStatus
-from app.certificates.signing import TokenRefused, read_token
+from app.certificates.signing import TokenRefused, content_digest, read_token
 from app.extensions import db
 from app.messages import Message, msg, translated
 
@@ -41,6 +49,7 @@ class Verification:
 
 
 def verify(token: str) -> Verification:
+    """The verdict on a scanned token, from the stored row (never from the token alone)."""
     claims = read_token(token, app_keyring())
     if isinstance(claims, TokenRefused):
         return Verification(REFUSED, reason=claims.reason)
@@ -72,3 +81,16 @@ def verification(token: str) -> dict[str, Any]:
         answer["revocation_reason"] = certificate.revoked_reason
         answer["replaced_by"] = certificate.replaced_by.number if certificate.replaced_by else None
     return answer
+
+
+def verdict_key(result: Verification, language: str) -> str | None:
+    """The cache key of a genuine or revoked verdict's page, ``None`` for the others (cheap to
+    render, and not worth a key each for made-up tokens). It changes with every field the page
+    shows that can change, so a cached page is never older than the row just read."""
+    certificate = result.certificate
+    if result.state not in (GENUINE, REVOKED) or certificate is None:
+        return None
+    version = (certificate.id, result.state, certificate.revoked_at.isoformat() if certificate.revoked_at else "",
+               certificate.revoked_reason or "", certificate.replaced_by_id or "", language)
+    stamp = "\x1f".join(map(str, version)).encode() + content_digest(certificate.content)
+    return f"verify:{hashlib.sha256(stamp).hexdigest()}"

@@ -4,7 +4,9 @@
 the server's content of a genuine or revoked certificate, says "unknown" for a number this server
 never issued, and refuses an edited or forged token with the reason ``read_token`` gave; it is
 rate-limited per account, or per client address when anonymous (:mod:`app.ratelimit`), answering
-429 with a message. Never cached: a revocation shows at the next scan.
+429 with a message. Never cached by browsers or proxies; the server keeps a verdict's rendered page
+per status version of its certificate (:func:`app.certificates.verification.verdict_key`), so a
+revocation shows at the next scan.
 
 The certificates page (``/events/<code>/certificates``) is for the event's organizers and admins
 (anyone else: 404 for the event, as elsewhere): the certificates with their state, revocation with
@@ -51,11 +53,12 @@ from app.certificates.output import render_certificate
 from app.certificates.own import is_holder, own_certificates
 from app.certificates.pdf import AWARDS, LEVELS, ROLES
 from app.certificates.vc_jwt import MEDIA_TYPE, certificate_credential
-from app.certificates.verification import GENUINE, REFUSED, REVOKED, UNKNOWN, verification, verify
+from app.certificates.verification import GENUINE, REFUSED, REVOKED, UNKNOWN, verdict_key, verification, verify
 from app.errors import DomainError
 from app.events.models import Event
 from app.events.services import event_by_code
-from app.extensions import db, limiter
+from app.extensions import cache, db, limiter
+from app.i18n import select_locale
 from app.messages import translated
 from app.ratelimit import verify_rate_limit
 
@@ -91,12 +94,20 @@ def _verification_limited(_limit) -> Response:
 @allow_public
 @limiter.limit(verify_rate_limit, on_breach=_verification_limited)
 def verify_page(token: str):
+    """The verdict a QR code opens; the row is read on every scan so a revocation shows at once, and
+    only the rendering of a genuine or revoked page is reused (one per status version and language)."""
     result = verify(token)
     status = 200 if result.state in (GENUINE, REVOKED) else 404 if result.state == UNKNOWN else 400
-    response = current_app.make_response((render_template(
-        "certificates/verify.html", state=result.state, result=result, award_text=award_or_level_text,
-        reason=translated(result.reason) if result.reason else None,
-        GENUINE=GENUINE, REVOKED=REVOKED, UNKNOWN=UNKNOWN, REFUSED=REFUSED), status))
+    key = verdict_key(result, select_locale())
+    body = cache.get(key) if key else None
+    if body is None:
+        body = render_template(
+            "certificates/verify.html", state=result.state, result=result, award_text=award_or_level_text,
+            reason=translated(result.reason) if result.reason else None,
+            GENUINE=GENUINE, REVOKED=REVOKED, UNKNOWN=UNKNOWN, REFUSED=REFUSED)
+        if key:
+            cache.set(key, body)
+    response = current_app.make_response((body, status))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -11,8 +11,8 @@ guesser locked out for as long as they keep guessing. A bib that does not exist 
 wrong digits, so the form does not confirm which bibs exist.
 
 What a line shows (rank, award, total, criteria next to the skill's stored criterion medians,
-penalties, scale) is the contestant's own data only, read as one standing row
-(:func:`app.results.tables.line_of`) whatever the size of the skill.
+penalties, scale) is the contestant's own data only, read as one standing row together with its
+skill's results (:func:`app.results.tables.published_line`) whatever the size of the skill.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload
 
 from app import clock
@@ -30,8 +30,8 @@ from app.errors import DomainError
 from app.events.models import Attendance, Event, Registration, RegistrationStatus, Skill
 from app.extensions import db
 from app.messages import msg
-from app.results.models import BibLookup, Publication, SkillResults
-from app.results.tables import Line, SkillTable, line_of
+from app.results.models import BibLookup
+from app.results.tables import Line, SkillTable, published_line
 
 WINDOW = timedelta(hours=1)
 ID_TAIL = 6
@@ -52,8 +52,8 @@ def look_up(event: Event, bib: str, id_tail: str) -> Registration | None:
     matched = registration is not None and len(id_tail) == ID_TAIL and hmac.compare_digest(
         registration.person.id_number.upper()[-ID_TAIL:].encode(), id_tail.encode())
     now = clock.now()
-    db.session.add(BibLookup(event_id=event.id, contestant_no=bib, at=now, succeeded=matched))
-    db.session.flush()
+    # A plain INSERT: the row is never read back, so it needs no object and no unit-of-work flush.
+    db.session.execute(insert(BibLookup).values(event_id=event.id, contestant_no=bib, at=now, succeeded=matched))
     limit = current_app.config["RESULT_LOOKUP_MAX_TRIES"]
     recent = (select(BibLookup.id).where(BibLookup.event_id == event.id, BibLookup.contestant_no == bib,
                                          BibLookup.at >= now - WINDOW).limit(limit + 1))
@@ -95,10 +95,9 @@ def own_results(registrations: list[Registration]) -> list[OwnResult]:
     """The published results of these registrations, each read as its own line only."""
     found = []
     for registration in registrations:
-        results = db.session.scalar(select(SkillResults).options(joinedload(SkillResults.skill)).where(
-            SkillResults.skill_id == registration.skill_id, SkillResults.publication != Publication.PRIVATE))
-        table = line_of(results, registration) if results is not None else None
+        table = published_line(registration)
         line = table.lines[0] if table and table.lines else None
-        medians = {code: Decimal(value) for code, value in results.criterion_medians.items()} if line else {}
-        found.append(OwnResult(registration, registration.skill, table if line else None, line, medians))
+        medians = {code: Decimal(value) for code, value in table.results.criterion_medians.items()} if line else {}
+        found.append(OwnResult(registration, table.skill if table else registration.skill, table if line else None,
+                               line, medians))
     return found

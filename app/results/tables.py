@@ -2,8 +2,8 @@
 
 One query for the skills' results, one for their standings with each lead registration, person and
 unit, and one for the members of the teams shown — however many contestants a skill has. A public
-page reads the first lines only (:func:`top_of`) and a contestant's page one line (:func:`line_of`),
-with the same queries.
+page reads the first lines only (:func:`top_of`) and a contestant's page one line (:func:`line_of`,
+or :func:`published_line` with its skill's results in the same query), with the same queries.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.events.models import Event, Registration, RegistrationStatus, Skill
@@ -91,19 +91,41 @@ def top_of(results: SkillResults, count: int) -> SkillTable:
 def line_of(results: SkillResults, registration: Registration) -> SkillTable:
     """The one line of this registration (a team member's is the team's), as a table of zero or one
     line: one standing row and the team's members, however large the skill."""
-    if registration.team:
-        team = select(Registration.id).where(Registration.skill_id == registration.skill_id,
-                                             Registration.team == registration.team)
-        where = Standing.competitor_id.in_(team.scalar_subquery())
-    else:
-        where = Standing.competitor_id == registration.id
-    standings = db.session.scalars(_standings().where(Standing.skill_id == results.skill_id, where)).all()
+    standings = db.session.scalars(_standings().where(Standing.skill_id == results.skill_id,
+                                                      _line_of(registration))).all()
     return _tables([results], standings)[0]
 
 
+def published_line(registration: Registration) -> SkillTable | None:
+    """The published results of the registration's skill with its one line, or ``None`` while the
+    skill is not published: :func:`line_of` and the results in one query (a team's members in a
+    second), for the contestant's own page, where every round trip counts on results day."""
+    rows = db.session.execute(
+        select(SkillResults, Standing).join(Skill, Skill.id == SkillResults.skill_id)
+        .outerjoin(Standing, and_(Standing.skill_id == SkillResults.skill_id, _line_of(registration)))
+        .options(contains_eager(SkillResults.skill), *_standing_options())
+        .where(SkillResults.skill_id == registration.skill_id, SkillResults.publication != Publication.PRIVATE)).all()
+    if not rows:
+        return None
+    return _tables([rows[0][0]], [standing for _, standing in rows if standing is not None])[0]
+
+
+def _line_of(registration: Registration):
+    """The condition on standings that picks this registration's line (its team's for a member)."""
+    if registration.team:
+        team = select(Registration.id).where(Registration.skill_id == registration.skill_id,
+                                             Registration.team == registration.team)
+        return Standing.competitor_id.in_(team.scalar_subquery())
+    return Standing.competitor_id == registration.id
+
+
 def _standings():
-    return select(Standing).options(joinedload(Standing.competitor).joinedload(Registration.person),
-                                    joinedload(Standing.competitor).joinedload(Registration.unit))
+    return select(Standing).options(*_standing_options())
+
+
+def _standing_options():
+    return (joinedload(Standing.competitor).joinedload(Registration.person),
+            joinedload(Standing.competitor).joinedload(Registration.unit))
 
 
 def _tables(found: list[SkillResults], standings: list[Standing]) -> list[SkillTable]:

@@ -73,6 +73,29 @@ def test_a_revoked_certificate_shows_date_and_reason_at_once(world, client):
     assert 'data-state="genuine"' not in page
 
 
+def test_a_page_seen_before_shows_its_revocation_and_replacement_at_once(world, client):
+    certificate = gold()
+    path = path_of(certificate)
+    for _ in range(2):  # the second answer is the stored page
+        assert 'data-state="genuine"' in client.get(path).get_data(as_text=True)
+    revoke(certificate, "printed with a wrong name")
+    db.session.commit()
+    page = client.get(path).get_data(as_text=True)
+    assert 'data-state="revoked"' in page and "printed with a wrong name" in page
+    replacement = db.session.scalar(select(Certificate).where(Certificate.id != certificate.id))
+    certificate.revoked_reason, certificate.replaced_by = "corrected total", replacement
+    db.session.commit()
+    page = client.get(path).get_data(as_text=True)
+    assert "corrected total" in page and "printed with a wrong name" not in page and replacement.number in page
+
+
+def test_each_language_has_its_own_stored_page(world, client):
+    path = path_of(gold())
+    assert "Genuine certificate" not in client.get(path).get_data(as_text=True)
+    client.get("/lang/en")
+    assert "Genuine certificate" in client.get(path).get_data(as_text=True)
+
+
 def test_an_unknown_number_is_said_so(world, client):
     certificate = gold()
     path = path_of(certificate)
