@@ -105,8 +105,8 @@ def read_file(path: str) -> tuple[bytes, str]:
 @click.argument("file")
 def import_units_command(file: str) -> None:
     """Units (csv/xlsx): code,name,kind,parent_code."""
-    from app.events.services import UNIT_COLUMNS, import_units
     from app.tabular import read_table
+    from app.units.services import UNIT_COLUMNS, import_units
 
     data, name = read_file(file)
     with cli_transaction():

@@ -19,20 +19,11 @@ from app import create_app  # noqa: E402
 from app.auth.models import Role, User  # noqa: E402
 from app.config import Config, TestConfig  # noqa: E402
 from app.demo_marking import welding_scheme  # noqa: E402
-from app.events.models import (  # noqa: E402
-    Event,
-    EventOrganizer,
-    PanelMember,
-    PanelRole,
-    Registration,
-    RegistrationStatus,
-    Skill,
-    Unit,
-    UnitKind,
-)
+from app.events.models import Event, EventOrganizer, PanelMember, PanelRole, Registration, RegistrationStatus, Skill
 from app.extensions import db  # noqa: E402
 from app.marking.schemes import SchemeFile, parse_scheme_json, save_scheme  # noqa: E402
 from app.people.models import Person  # noqa: E402
+from app.units.models import Unit, UnitKind
 
 JUDGE_PASSWORD = "bench-judge-42"
 

@@ -17,9 +17,10 @@ from app.auth import accounts, claims, sessions
 from app.auth.forms import AccountActionForm, ClaimForm, NewAccountForm
 from app.auth.models import Role, User
 from app.auth.permissions import allow, allow_public
-from app.auth.scope import can_organize, manageable_unit_ids, require
+from app.auth.scope import manageable_unit_ids, require
 from app.auth.services import AuthError, Throttled
 from app.events.models import Registration, RegistrationStatus
+from app.events.scope import can_organize
 from app.extensions import db
 from app.i18n import LABELS
 from app.messages import translated

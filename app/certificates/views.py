@@ -38,7 +38,7 @@ from flask_login import current_user
 
 from app.auth.models import Role
 from app.auth.permissions import allow, allow_public
-from app.auth.scope import can_organize, require
+from app.auth.scope import require
 from app.certificates import bulk
 from app.certificates.forms import JobForm, RevokeForm
 from app.certificates.issuing import CertificateError, certificates_of, is_final, parse_kinds, revoke
@@ -49,6 +49,7 @@ from app.certificates.pdf import AWARDS, LEVELS, ROLES
 from app.certificates.verification import GENUINE, REFUSED, REVOKED, UNKNOWN, verify
 from app.errors import DomainError
 from app.events.models import Event
+from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db, limiter
 from app.messages import translated

@@ -6,9 +6,10 @@ from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.events.event_file import CODE_PATTERN, TIE_BREAKERS, UNIT_CODE_PATTERN
+from app.events.event_file import CODE_PATTERN, TIE_BREAKERS
 from app.i18n import LABELS
 from app.number_fields import WholeNumberField
+from app.units.models import UNIT_CODE_PATTERN
 from scoring.levels import LADDER, NAMES_ZH
 from scoring.tiers import TIERS
 

@@ -44,15 +44,16 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app import audit, clock
-from app.auth.scope import subtree_ids
 from app.errors import DomainError, InputRefused, Problem
 from app.events.eligibility import event_tier
-from app.events.models import Event, Registration, RegistrationStatus, SelfRegistrationTry, Skill, Unit
+from app.events.models import Event, Registration, RegistrationStatus, SelfRegistrationTry, Skill
 from app.events.registration import register_one
 from app.extensions import db
 from app.messages import Message, msg
 from app.people import idcard
 from app.people.models import Person
+from app.units.models import Unit
+from app.units.services import subtree_ids
 
 SELF_REGISTRATION_TIERS = frozenset({"enterprise", "school"})
 # The fields an individual fills in: the unit form's, without the bib (allocated) and the team.

@@ -30,11 +30,12 @@ from sqlalchemy import select
 
 from app.auth.models import Role
 from app.auth.permissions import allow
-from app.auth.scope import can_organize, require
+from app.auth.scope import require
 from app.errors import DomainError, InputRefused, Problem
 from app.events.forms import UploadForm
 from app.events.models import PanelMember, PanelRole, Skill
 from app.events.panels import member_of
+from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.marking.forms import LockForm, PenaltyForm, ReasonForm, TeamForm
