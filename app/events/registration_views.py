@@ -21,7 +21,6 @@ from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import manageable_unit_ids, require
 from app.errors import DomainError, InputRefused, Problem
-from app.events.forms import UploadForm
 from app.events.models import Attendance, Event, RegistrationStatus
 from app.events.registration import (
     CONTESTANT_COLUMNS,
@@ -50,6 +49,7 @@ from app.messages import translated
 from app.numbers import NotANumber, parse_whole
 from app.tabular import read_table, xlsx_template
 from app.units.models import Unit
+from app.upload_form import UploadForm
 
 bp = Blueprint("registration", __name__, url_prefix="/registrations")
 ORGANIZERS = (Role.ADMIN, Role.ORGANIZER)

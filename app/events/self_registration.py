@@ -98,6 +98,16 @@ def open_events(today: date) -> list[Event]:
     return sorted(found, key=lambda e: (e.registration_closes, e.code))
 
 
+def connect() -> None:
+    """The login page lists the open events through a signal: auth may not import events."""
+    from app.signals import open_self_registrations
+    open_self_registrations.connect(_open_for_login_page)
+
+
+def _open_for_login_page(_sender, today: date) -> list[Event]:
+    return open_events(today)
+
+
 def units_of(event: Event) -> list[Unit]:
     """The units an individual may enter under: the organizers and their subtrees, by code."""
     ids: set[int] = set()

@@ -17,7 +17,7 @@ from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import manageable_unit_ids, require
 from app.errors import InputRefused, Problem
-from app.events.forms import EventForm, SkillForm, UploadForm
+from app.events.forms import EventForm, SkillForm
 from app.events.models import Event, Skill
 from app.events.scope import can_organize
 from app.events.self_registration import allows as allows_self_registration
@@ -33,6 +33,7 @@ from app.extensions import db
 from app.form_problems import attach_problems
 from app.i18n import label, tier_name
 from app.messages import translated
+from app.upload_form import UploadForm
 from scoring.tiers import TIERS
 
 bp = Blueprint("events", __name__, url_prefix="/events")

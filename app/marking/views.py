@@ -32,7 +32,6 @@ from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import require
 from app.errors import DomainError, InputRefused, Problem
-from app.events.forms import UploadForm
 from app.events.models import PanelMember, PanelRole, Skill
 from app.events.panels import member_of
 from app.events.scope import can_organize
@@ -59,6 +58,7 @@ from app.marking.penalties import add_penalty, withdraw_penalty
 from app.marking.teams import marking_members, set_team
 from app.messages import translated
 from app.tabular import read_table, xlsx_template
+from app.upload_form import UploadForm
 
 bp = Blueprint("marking", __name__)
 SKILL_URL = "/events/<code>/skills/<skill_code>"
