@@ -81,13 +81,13 @@ def register_input_guard(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.accounts.tokens_views import bp as tokens_bp
+    from app.accounts.views import bp as accounts_bp
     from app.api.bearer import limit_per_token
     from app.api.docs_views import bp as api_docs_bp
     from app.api.marks import bp as api_marks_bp
     from app.api.reads import bp as api_reads_bp
     from app.api.results import bp as api_results_bp
-    from app.auth.accounts_views import bp as accounts_bp
-    from app.auth.tokens_views import bp as tokens_bp
     from app.auth.views import bp as auth_bp
     from app.certificates.keys_views import bp as certificate_keys_bp
     from app.certificates.views import bp as certificates_bp
@@ -166,6 +166,7 @@ def register_template_helpers(app: Flask) -> None:
 def connect_signals(app: Flask) -> None:
     """Later features subscribe to earlier features' signals here (design.md)."""
     from app.certificates import receivers as certificate_receivers
+    from app.events import self_registration
     from app.marking import late_entries
     from app.promotion import services as promotion
     from app.results import caching, medallists, standings
@@ -175,3 +176,4 @@ def connect_signals(app: Flask) -> None:
     promotion.connect()
     certificate_receivers.connect()
     late_entries.connect()
+    self_registration.connect()

@@ -3,13 +3,20 @@
 Conventions: English messages; exit 0 success, 1 input refused, 2 usage error (click's own), 3 partly
 done; one summary line on stdout for a command that writes, problems on stderr; each writing
 command is one transaction audited as ``cli:<os user>``.
+
+This module is the command line's toolkit (the shared groups, :func:`cli_transaction`,
+:func:`import_command`, export options) and its registry (:func:`register`). Features' ``cli`` modules
+import it; it names them only as module paths, imported when the app is built, so it sits below every
+feature (pyproject's import contracts).
 """
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib import import_module
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from flask import Flask
@@ -25,6 +32,7 @@ users_group = AppGroup("users", help="User accounts.")
 
 
 def fail(message: str, code: int = 1) -> None:
+    """Say why on stderr and stop with formats.md's exit code (1: input refused, 2: usage)."""
     click.echo(message, err=True)
     sys.exit(code)
 
@@ -46,21 +54,6 @@ def cli_transaction() -> Iterator[None]:
             fail(f"refused: {error}")
 
 
-def event_or_fail(code: str):
-    from app.events.services import event_by_code
-    event = event_by_code(code)
-    if event is None:
-        fail(f"refused: unknown event {code}")
-    return event
-
-
-def skill_or_fail(event, code: str):
-    skill = event.skill(code)
-    if skill is None:
-        fail(f"refused: no skill {code} in event {event.code}")
-    return skill
-
-
 def export_options(command: Callable) -> Callable:
     """``--format json|csv|xlsx`` and ``--output FILE``: the options of every export (formats.md)."""
     command = click.option("--output", type=click.Path(dir_okay=False),
@@ -76,6 +69,7 @@ def check_output(fmt: str, output: str | None) -> None:
 
 
 def json_bytes(document: object) -> bytes:
+    """An export's JSON as formats.md writes it: UTF-8, indented, Chinese unescaped, one final newline."""
     import json
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -95,90 +89,44 @@ def emit(data: bytes, output: str | None) -> None:
 
 
 def read_file(path: str) -> tuple[bytes, str]:
+    """The bytes and name of a file named on the command line; a missing one is a usage error (exit 2)."""
     file = Path(path)
     if not file.is_file():
         fail(f"no such file: {path}", 2)
     return file.read_bytes(), file.name
 
 
-@import_group.command("units")
-@click.argument("file")
-def import_units_command(file: str) -> None:
-    """Units (csv/xlsx): code,name,kind,parent_code."""
-    from app.events.services import UNIT_COLUMNS, import_units
-    from app.tabular import read_table
+Imported = TypeVar("Imported")
 
+
+def import_command(file: str, save: Callable[[bytes, str], Imported]) -> Imported:
+    """The body every ``import`` command shares: read FILE (exit 2 when missing), then ``save`` its bytes
+    and name as one audited transaction (:func:`cli_transaction`: exit 1 and nothing saved when refused).
+    ``save`` also looks up what the file goes into, so a missing file is named before an unknown event."""
     data, name = read_file(file)
     with cli_transaction():
-        result = import_units(read_table(data, name, UNIT_COLUMNS))
-    click.echo(f"imported {result.created + result.updated} units ({result.created} new, {result.updated} changed)")
+        return save(data, name)
 
 
-@import_group.command("event")
-@click.argument("file")
-@click.option("--update", is_flag=True, help="Change an existing event before it starts.")
-def import_event_command(file: str, update: bool) -> None:
-    """An event with its skills (json)."""
-    from app.events.services import import_event
-
-    data, _ = read_file(file)
-    with cli_transaction():
-        event = import_event(data, update=update)
-    click.echo(f"{'updated' if update else 'imported'} event {event.code} with {len(event.skills)} skills")
-
-
-@users_group.command("create")
-@click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["admin", "organizer", "unit_admin", "expert", "arbiter",
-                                                          "contestant"]))
-@click.option("--unit", "unit_code", help="Unit code (required for organizer, unit_admin, arbiter).")
-@click.option("--id-number", help="Links a contestant account to its person.")
-@click.option("--password", help="Initial password (prompted when omitted on a terminal).")
-def users_create_command(username: str, role: str, unit_code: str | None, id_number: str | None,
-                         password: str | None) -> None:
-    """Create a user with a global role."""
-    from app.auth.services import create_user
-
-    if password is None and sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with cli_transaction():
-        user, link = create_user(username, role, unit_code=unit_code, id_number=id_number, password=password)
-    if link:
-        click.echo(f"{user.username}\t{link}")
-    click.echo(f"created user {user.username} ({user.role.value})", err=bool(link))
-
-
-@users_group.command("disable")
-@click.argument("username")
-def users_disable_command(username: str) -> None:
-    """Refuse the user's logins and end every session they have open."""
-    from app.auth.services import disable_user
-
-    with cli_transaction():
-        disable_user(username)
-    click.echo(f"disabled user {username}")
+# The command line's parts, by module path: this module imports no feature (they import it), so the
+# command line is assembled here only when the app is built.
+SHARED_GROUP_MODULES = (  # importing one adds its commands to the import, export and users groups
+    "app.units.cli", "app.events.cli", "app.events.cli_panels", "app.events.registration_cli", "app.auth.cli",
+    "app.marking.cli", "app.results.cli", "app.grants.cli",
+)
+COMMANDS = (  # "module:name" of a group or command of its own
+    "app.results.cli:results_group", "app.grants.cli:grants_group", "app.promotion.cli:promotion_group",
+    "app.certificates.cli:certificates_group", "app.audit_check:audit_group", "app.demo:demo_command",
+    "app.startup_checks:check_command", "app.backup:backup_command", "app.backup:restore_command",
+)
 
 
 def register(app: Flask) -> None:
-    from app.audit_check import audit_group
-    from app.certificates.cli import certificates_group
-    from app.events import (
-        cli_panels,  # noqa: F401  (import judges, import attendance)
-        registration_cli,  # noqa: F401  (import contestants)
-    )
-    from app.grants.cli import grants_group  # also import titles/training/rules
-    from app.marking import cli  # noqa: F401  (import scheme/marks/component, export scheme)
-    from app.promotion.cli import promotion_group
-    from app.results.cli import results_group  # also import timings
-    for group in (import_group, export_group, users_group, results_group, grants_group, promotion_group,
-                  certificates_group, audit_group):
+    """Put every command of formats.md on the app's command line."""
+    for path in SHARED_GROUP_MODULES:
+        import_module(path)
+    for group in (import_group, export_group, users_group):
         app.cli.add_command(group)
-    for command in _extra_commands():
-        app.cli.add_command(command)
-
-
-def _extra_commands() -> list[Callable]:
-    from app.backup import backup_command, restore_command
-    from app.demo import demo_command
-    from app.startup_checks import check_command
-    return [demo_command, check_command, backup_command, restore_command]
+    for spec in COMMANDS:
+        path, name = spec.split(":")
+        app.cli.add_command(getattr(import_module(path), name))

@@ -6,7 +6,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 
-from app.api.bearer import BearerExemptCSRF
+from app.bearer import BearerExemptCSRF
 from app.db import Base
 from app.ratelimit import account_or_address
 

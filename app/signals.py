@@ -37,3 +37,8 @@ late_entry_checks = _signals.signal("late_entry_checks")
 messages (:class:`~app.messages.Message`) saying why an entry approved now comes late (the draw was
 made, a criterion is locked), or an empty list. Registration asks; marking answers (it may not be
 imported by registration), and the organizer confirms before the entry is approved."""
+
+open_self_registrations = _signals.signal("open_self_registrations")
+"""Asked when the login page is drawn, with ``today`` (sender ``None``: no one event): each receiver
+returns the events taking self-registrations that day. The login page (auth) asks; events answers
+(auth sits below events and may not import it)."""

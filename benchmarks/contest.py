@@ -27,12 +27,11 @@ from app.events.models import (  # noqa: E402
     Registration,
     RegistrationStatus,
     Skill,
-    Unit,
-    UnitKind,
 )
 from app.extensions import db  # noqa: E402
 from app.marking.schemes import SchemeFile, parse_scheme_json, save_scheme  # noqa: E402
 from app.people.models import Person  # noqa: E402
+from app.units.models import Unit, UnitKind  # noqa: E402
 
 JUDGE_PASSWORD = "bench-judge-42"
 

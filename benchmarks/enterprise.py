@@ -15,21 +15,12 @@ from sqlalchemy import insert, select, update
 from werkzeug.security import generate_password_hash
 
 from app.auth.models import Role, User
-from app.events.models import (
-    Event,
-    EventOrganizer,
-    PanelMember,
-    PanelRole,
-    Registration,
-    RegistrationStatus,
-    Skill,
-    Unit,
-    UnitKind,
-)
+from app.events.models import Event, EventOrganizer, PanelMember, PanelRole, Registration, RegistrationStatus, Skill
 from app.extensions import db
 from app.marking.models import Mark, MarkSource, SchemeAspect, SchemeCriterion
 from app.marking.schemes import SchemeFile, as_aspect, parse_scheme_json, save_scheme
 from app.people.models import Person
+from app.units.models import Unit, UnitKind
 from scoring.marks import allowed_measurement_marks
 
 JUDGE_PASSWORD = "bench-judge-42"

@@ -86,18 +86,11 @@ def build(url: str, sizes: tuple[int, ...]) -> dict[int, dict]:
                 connection.execute(text("DROP SCHEMA public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
         upgrade()
-        from app.events.models import (
-            Attendance,
-            Event,
-            Registration,
-            RegistrationStatus,
-            Skill,
-            Unit,
-            UnitKind,
-        )
+        from app.events.models import Attendance, Event, Registration, RegistrationStatus, Skill
         from app.marking.models import SchemeCriterion
         from app.people.models import Person
         from app.results.models import Publication, SkillResults, Standing
+        from app.units.models import Unit, UnitKind
 
         units = [Unit(code=f"U{i:02d}", name=f"第{i}职业技术学院", kind=UnitKind.SCHOOL) for i in range(20)]
         db.session.add_all(units)

@@ -5,8 +5,9 @@ import itertools
 from datetime import date
 
 from app.auth.models import Role, User
-from app.events.models import Event, EventOrganizer, Skill, Unit, UnitKind
+from app.events.models import Event, EventOrganizer, Skill
 from app.extensions import db
+from app.units.models import Unit, UnitKind
 
 PASSWORD = "correct-horse-42"
 _seq = itertools.count(1)

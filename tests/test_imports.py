@@ -11,8 +11,9 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.audit import AuditEntry
-from app.events.models import Component, Event, Skill, Unit
+from app.events.models import Component, Event, Skill
 from app.extensions import db
+from app.units.models import Unit
 
 UNITS_CSV = """code,name,kind,parent_code
 JX,江西省代表团,province,

@@ -23,33 +23,10 @@ from functools import cache
 
 from flask import Blueprint, Flask, current_app, g, request
 from flask_login import current_user
-from flask_wtf.csrf import CSRFProtect
 
-API_PREFIX = "/api/v1/"
+from app.bearer import presented_secret, uses_bearer
+
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def presented_secret() -> str | None:
-    """The bearer token of an API request, or ``None``."""
-    if not request.path.startswith(API_PREFIX):
-        return None
-    kind, _, value = request.headers.get("Authorization", "").partition(" ")
-    return value.strip() if kind.lower() == "bearer" else None
-
-
-def uses_bearer() -> bool:
-    """Whether this request authenticates with a bearer token (and so never with the session)."""
-    return presented_secret() is not None
-
-
-class BearerExemptCSRF(CSRFProtect):
-    """Flask-WTF's CSRF protection, except for bearer-authenticated API requests."""
-
-    def protect(self, *args, **kwargs):
-        """A bearer request carries no cookie credential a third-party page could make it send."""
-        if uses_bearer():
-            return None
-        return super().protect(*args, **kwargs)
 
 
 def any_event(view: Callable) -> Callable:
@@ -116,7 +93,7 @@ def token_rate_limit() -> str:
 
 def token_key() -> str:
     """The rate-limit key of a bearer request: the token presented (hashed; never stored in clear)."""
-    from app.auth.tokens import digest
+    from app.accounts.tokens import digest
     return f"token:{digest(presented_secret() or '')[:24]}"
 
 

@@ -22,7 +22,6 @@ for the desk and ``refused`` per item). Session and CSRF token last a competitio
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
-from flask_login import current_user
 
 from app.api.spec import ErrorBody, documented
 from app.api.tablet_schema import Batch, BatchAnswer, BusyAnswer, Desk
@@ -30,28 +29,15 @@ from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import require
 from app.errors import InputRefused
-from app.events.models import Skill
-from app.events.services import event_by_code
 from app.extensions import db
 from app.input_limits import InputLimits
 from app.json_reader import load_json
-from app.marking.judges import MARKING_ROLES
 from app.marking.sync import MAX_BATCH, SyncItem, apply_with_retry, parse_item, refused
-from app.marking.tablet import JudgeDesk
+from app.marking.tablet import JudgeDesk, desk_for
 from app.messages import msg
 from app.operations.metrics import count_marks
 
 bp = Blueprint("api_marks", __name__, url_prefix="/api/v1")
-
-
-def desk_for(event_code: str, skill_code: str, *, for_view: bool = True) -> JudgeDesk | None:
-    """The current judge's desk, or ``None`` unless they mark on the skill's panel."""
-    event = event_by_code(event_code)
-    skill: Skill | None = event.skill(skill_code) if event else None
-    if skill is None:
-        return None
-    desk = JudgeDesk(skill, current_user, for_view=for_view)
-    return desk if desk.role in {r.value for r in MARKING_ROLES} else None
 
 
 @bp.route("/tablet/<code>/<skill_code>")

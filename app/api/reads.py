@@ -20,9 +20,10 @@ from app.api.spec import ErrorBody, documented
 from app.auth.models import Role
 from app.auth.permissions import allow, allow_authenticated
 from app.auth.scope import manageable_unit_ids, require
-from app.events.models import Event, Skill, SkillGroup, Unit, UnitKind
+from app.events.models import Event, Skill, SkillGroup
 from app.events.services import event_by_code
 from app.extensions import db
+from app.units.models import Unit, UnitKind
 from scoring.inputs import Text
 
 bp = Blueprint("api_reads", __name__, url_prefix="/api/v1")

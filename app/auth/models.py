@@ -1,6 +1,6 @@
 """User accounts, login attempts (the throttle counts them in the database, so every gunicorn
 worker sees the same count), sessions, one-time login links for expert accounts, and the claim
-codes with which contestants claim their accounts (:mod:`app.auth.claims`).
+codes with which contestants claim their accounts (:mod:`app.accounts.claims`).
 
 A session is valid while its row is open and the user's ``session_version`` is the one it was
 started under (:mod:`app.auth.sessions`): logging out closes one session, and logging out
@@ -112,7 +112,7 @@ class LoginLink(db.Model):
 
 class ClaimCode(db.Model):
     """The claim code of one approved registration: a contestant types it with their bib and ID
-    number at ``/claim`` to get their account (:mod:`app.auth.claims`).
+    number at ``/claim`` to get their account (:mod:`app.accounts.claims`).
 
     Only a random nonce is stored; the code is derived from it with the app's secret key, so a
     database dump alone cannot claim an account, while the admission ticket and the unit admin's
@@ -150,7 +150,7 @@ class TokenScope(enum.StrEnum):
 
 
 class ApiToken(db.Model):
-    """A personal API token (:mod:`app.auth.tokens`); only the SHA-256 of its secret is stored.
+    """A personal API token (:mod:`app.accounts.tokens`); only the SHA-256 of its secret is stored.
 
     It authenticates as its user and can only narrow what the user may do (scope, one event). It works
     while unrevoked, unexpired, its user active and the user's ``session_version`` the one it was made

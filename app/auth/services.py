@@ -36,8 +36,8 @@ def user_by_name(username: str) -> User | None:
 def create_user(username: str, role: str | Role, *, unit_code: str | None = None, id_number: str | None = None,
                 password: str | None = None, display_name: str = "") -> tuple[User, str | None]:
     """A new account; without a password it gets a one-time login link (returned as a URL)."""
-    from app.events.services import unit_by_code
     from app.people.models import Person
+    from app.units.services import unit_by_code
 
     role = Role(role)
     if not re.fullmatch(USERNAME_PATTERN, username):

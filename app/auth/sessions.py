@@ -23,8 +23,8 @@ from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 
 from app import clock
-from app.api.bearer import uses_bearer
 from app.auth.models import User, UserSession
+from app.bearer import uses_bearer
 from app.extensions import db
 
 SESSION_KEY = "sid"

@@ -16,9 +16,9 @@ from app.auth import sessions
 from app.auth.forms import LoginForm, SetPasswordForm
 from app.auth.permissions import allow_authenticated, allow_public
 from app.auth.services import AuthError, Throttled, authenticate, redeem_link
-from app.events.self_registration import open_events
 from app.extensions import db, limiter
 from app.ratelimit import client_address, failed_login, login_failures_per_address
+from app.signals import open_self_registrations
 
 bp = Blueprint("auth", __name__)
 
@@ -60,8 +60,10 @@ def login():
 
 
 def _self_registration():
-    """Where a contestant without an account lands: events taking self-registrations today."""
-    return open_events(clock.today())
+    """Where a contestant without an account lands: events taking self-registrations today, as the
+    events feature answers (app.signals.open_self_registrations)."""
+    answers = open_self_registrations.send(None, today=clock.today())
+    return [event for _receiver, events in answers for event in events or []]
 
 
 @bp.route("/logout", methods=["POST"])

@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from app.cli import cli_transaction, event_or_fail, fail, skill_or_fail
+from app.cli import cli_transaction, fail
+from app.events.cli import event_or_fail, skill_or_fail
 
 certificates_group = AppGroup("certificates", help="Certificates: issue PDFs for final results (formats.md).")
 

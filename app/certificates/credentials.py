@@ -33,7 +33,7 @@ from typing import Any
 
 from app.certificates.models import Certificate, CertificateKind
 from app.certificates.pdf import AWARDS, LEVELS, ROLES, TITLES
-from app.events.models import Unit
+from app.units.models import Unit
 from scoring.tiers import TIERS
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"

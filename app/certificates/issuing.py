@@ -46,12 +46,13 @@ from app.certificates.keyring import app_keyring
 from app.certificates.models import Certificate, CertificateKind, CertificateSequence, CertificateStatus
 from app.certificates.signing import make_token
 from app.errors import DomainError
-from app.events.models import Attendance, Event, PanelMember, Registration, RegistrationStatus, Skill, Unit
+from app.events.models import Attendance, Event, PanelMember, Registration, RegistrationStatus, Skill
 from app.extensions import db
 from app.messages import msg
 from app.people.models import SkillLevelRecord
 from app.results.models import Standing
 from app.results.standings import results_of
+from app.units.models import Unit
 
 DEFAULT_TEMPLATES = {
     CertificateKind.AWARD: "{issuer}{year}A{sequence:06d}",

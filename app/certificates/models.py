@@ -28,8 +28,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.db import Moment, enum_column
-from app.events.models import Event, Skill, Unit
+from app.events.models import Event, Skill
 from app.extensions import db
+from app.units.models import Unit
 
 
 class CertificateKind(enum.StrEnum):

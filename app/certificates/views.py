@@ -44,7 +44,7 @@ from flask_login import current_user
 
 from app.auth.models import Role
 from app.auth.permissions import allow, allow_public
-from app.auth.scope import can_organize, require
+from app.auth.scope import require
 from app.certificates import bulk
 from app.certificates.forms import JobForm, RevokeForm
 from app.certificates.issuing import CertificateError, certificates_of, is_final, parse_kinds, revoke
@@ -56,6 +56,7 @@ from app.certificates.vc_jwt import MEDIA_TYPE, certificate_credential
 from app.certificates.verification import GENUINE, REFUSED, REVOKED, UNKNOWN, verdict_key, verification, verify
 from app.errors import DomainError
 from app.events.models import Event
+from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import cache, db, limiter
 from app.i18n import select_locale

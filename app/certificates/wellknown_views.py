@@ -19,8 +19,8 @@ from app.certificates.credentials import CONTEXTS, ISSUERS_PATH, issuer_profile
 from app.certificates.keyring import app_keyring
 from app.certificates.models import Certificate
 from app.certificates.vc_jwt import JWKS_PATH, jwks
-from app.events.models import Unit
 from app.extensions import db
+from app.units.models import Unit
 
 MAX_AGE_SECONDS = 300
 

@@ -28,12 +28,13 @@ from app.events.attendance import set_attendance_many
 from app.events.models import Attendance, Event, Registration
 from app.events.panels import JUDGE_COLUMNS, import_judges
 from app.events.registration import CONTESTANT_COLUMNS, register_rows
-from app.events.services import event_by_code, import_units, save_event_document
+from app.events.services import event_by_code, save_event_document
 from app.extensions import db
 from app.people.idcard import check_digit
 from app.people.models import Person
 from app.results.models import Standing
 from app.tabular import Row
+from app.units.services import import_units
 
 DEMO_EVENT = "DEMO-PROV"
 FEEDER_EVENT = "DEMO-NC"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import click
 
-from app.cli import cli_transaction, event_or_fail, import_group, read_file, skill_or_fail
+from app.cli import import_command, import_group
+from app.events.cli import event_or_fail, skill_or_fail
 from app.tabular import read_table
 
 
@@ -19,13 +20,11 @@ def import_judges_command(event_code: str, file: str) -> None:
     """The skills' panels (csv/xlsx): skill_code,username,name,unit_code,role."""
     from app.events.panels import JUDGE_COLUMNS, import_judges
 
-    data, name = read_file(file)
-    event = event_or_fail(event_code)
-    with cli_transaction():
-        result = import_judges(event, read_table(data, name, JUDGE_COLUMNS))
+    result = import_command(file, lambda data, name: import_judges(event_or_fail(event_code),
+                                                                   read_table(data, name, JUDGE_COLUMNS)))
     for username, link in result.created:
         click.echo(f"{username}\t{link}")
-    click.echo(f"imported {result.members} panel members into {event.code} ({len(result.skills)} skills, "
+    click.echo(f"imported {result.members} panel members into {event_code} ({len(result.skills)} skills, "
                f"{len(result.created)} new accounts)", err=True)
 
 
@@ -37,9 +36,7 @@ def import_attendance_command(event_code: str, skill_code: str, file: str) -> No
     """Check-in results (csv/xlsx): contestant_no,status."""
     from app.events.attendance import ATTENDANCE_COLUMNS, import_attendance
 
-    data, name = read_file(file)
-    skill = skill_or_fail(event_or_fail(event_code), skill_code)
-    with cli_transaction():
-        result = import_attendance(skill, read_table(data, name, ATTENDANCE_COLUMNS))
+    result = import_command(file, lambda data, name: import_attendance(
+        skill_or_fail(event_or_fail(event_code), skill_code), read_table(data, name, ATTENDANCE_COLUMNS)))
     click.echo(f"imported attendance of {result.rows} contestants into {event_code}/{skill_code} "
                f"({result.changed} changed)")

@@ -23,11 +23,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.events.models import Event, Registration, RegistrationStatus, Skill, SkillGroup, Unit, UnitKind
+from app.events.models import Event, Registration, RegistrationStatus, Skill, SkillGroup
 from app.extensions import db
 from app.messages import Message, msg
 from app.people import idcard
 from app.people.models import Gender, IdType, MedalRecord, Person
+from app.units.models import Unit, UnitKind
 from scoring.levels import NAMES_ZH, level_index
 
 PersonKey = tuple[IdType, str]

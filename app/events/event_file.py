@@ -12,16 +12,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from app.events.models import Component, SkillGroup, UnitKind
+from app.events.models import Component, SkillGroup
 from app.json_reader import JsonReader, join
 from app.messages import msg
+from app.units.models import UNIT_CODE_PATTERN, UnitKind
 from scoring.levels import LADDER
 from scoring.medals import AWARD_CODES, AWARD_SCHEMES
 from scoring.ranking import TIE_BREAKERS
 from scoring.tiers import NEEDS_EFFECTIVE_TIER, TIERS
 
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
-UNIT_CODE_PATTERN = r"[A-Z0-9-]{1,20}"
 
 EVENT_REQUIRED = {"code", "name", "tier", "year", "organizers", "starts_on", "ends_on", "skills"}
 EVENT_OPTIONAL = {

@@ -1,14 +1,14 @@
-"""Forms for units, events, skills and file uploads (shape only; services validate the domain)."""
+"""Forms for units, events and skills (shape only; services validate the domain)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.events.event_file import CODE_PATTERN, TIE_BREAKERS, UNIT_CODE_PATTERN
+from app.events.event_file import CODE_PATTERN, TIE_BREAKERS
 from app.i18n import LABELS
 from app.number_fields import WholeNumberField
+from app.units.models import UNIT_CODE_PATTERN
 from scoring.levels import LADDER, NAMES_ZH
 from scoring.tiers import TIERS
 
@@ -16,10 +16,6 @@ from scoring.tiers import TIERS
 def _choices(kind: str, blank: bool = False) -> list[tuple[str, object]]:
     items = [(code, text) for code, text in LABELS[kind].items()]
     return ([("", "—")] if blank else []) + items
-
-
-class UploadForm(FlaskForm):
-    file = FileField(_l("File"), validators=[FileRequired()])
 
 
 class UnitForm(FlaskForm):

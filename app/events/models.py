@@ -1,4 +1,4 @@
-"""Units (a tree), events by tier, their skills, registrations and skill panels.
+"""Events by tier, their skills, registrations and skill panels.
 
 Decimal settings (tolerances, windows) are :class:`~app.db.Hundredths`; lists and the awards
 setting (a code or an inline table) are JSON. JSON has no decimal type, so a JSON column that holds
@@ -21,45 +21,9 @@ from app import clock
 from app.db import Hundredths, Moment, enum_column
 from app.extensions import db
 from app.people.models import Person
+from app.units.models import Unit, UnitKind
 from scoring.medals import AwardTable, parse_award_table
 from scoring.tiers import TIERS
-
-
-class UnitKind(enum.StrEnum):
-    PROVINCE = "province"
-    CITY = "city"
-    COUNTY = "county"
-    INDUSTRY = "industry"
-    ENTERPRISE = "enterprise"
-    SCHOOL = "school"
-    HR_AUTHORITY = "hr_authority"
-    OTHER = "other"
-
-
-class Unit(db.Model):
-    """A participating, organizing or hosting body; units form a tree (province → city → school)."""
-
-    __tablename__ = "units"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[UnitKind] = mapped_column(enum_column(UnitKind))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
-
-    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Unit]] = relationship(back_populates="parent")
-
-    def ancestors(self) -> list[Unit]:
-        """Parent first, root last."""
-        chain, node = [], self.parent
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return chain
-
-    def __repr__(self) -> str:
-        return f"<Unit {self.code}>"
 
 
 class Event(db.Model):

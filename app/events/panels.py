@@ -35,14 +35,17 @@ from sqlalchemy import select
 
 from app import audit
 from app.auth.models import Role, User
-from app.auth.scope import can_organize, require
+from app.auth.scope import require
 from app.auth.services import USERNAME_PATTERN, create_user, user_by_name
 from app.errors import DomainError, InputRefused, Problem, at_row
-from app.events.models import Event, PanelMember, PanelRole, Skill, Unit
-from app.events.services import event_by_code, unit_by_code
+from app.events.models import Event, PanelMember, PanelRole, Skill
+from app.events.scope import can_organize
+from app.events.services import event_by_code
 from app.extensions import db
 from app.messages import msg
 from app.tabular import Row
+from app.units.models import Unit
+from app.units.services import unit_by_code
 
 JUDGE_COLUMNS = ["skill_code", "username", "name", "unit_code", "role"]
 ROLE_ALIASES: dict[str, PanelRole] = {

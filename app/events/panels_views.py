@@ -13,9 +13,8 @@ from flask_login import current_user
 
 from app.auth.models import Role
 from app.auth.permissions import allow
-from app.auth.scope import can_organize, require
+from app.auth.scope import require
 from app.errors import DomainError, InputRefused, Problem
-from app.events.forms import UploadForm
 from app.events.models import Event, PanelMember, PanelRole, Skill
 from app.events.panel_forms import AddMemberForm, RemoveMemberForm, RoleForm
 from app.events.panels import (
@@ -28,11 +27,13 @@ from app.events.panels import (
     panels_of_user,
     remove_member,
 )
+from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.i18n import label
 from app.messages import translated
 from app.tabular import read_table, xlsx_template
+from app.upload_form import UploadForm
 
 bp = Blueprint("panels", __name__)
 PANEL_EDITORS = (Role.ADMIN, Role.ORGANIZER, Role.EXPERT)

@@ -15,10 +15,11 @@ from flask_wtf import FlaskForm
 
 from app.auth.models import Role
 from app.auth.permissions import allow
-from app.auth.scope import can_organize, require
+from app.auth.scope import require
 from app.errors import InputRefused, Problem
 from app.events.models import Event, Skill
 from app.events.qualification import QualificationError, advance_from_feeder, feeder_entries, target_skill
+from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 

@@ -33,13 +33,14 @@ from app import audit, clock
 from app.errors import DomainError, InputRefused, Problem, at_row
 from app.events.attendance import set_attendance_many
 from app.events.eligibility import Candidate, Finding, PersonKey, Roster, check, window_open
-from app.events.models import Attendance, Event, Registration, RegistrationStatus, Skill, SkillGroup, Unit
+from app.events.models import Attendance, Event, Registration, RegistrationStatus, Skill, SkillGroup
 from app.extensions import db
 from app.messages import Message, msg
 from app.people import idcard
 from app.people.models import Gender, IdType, Person
 from app.people.services import persons_by_key, record_created
 from app.tabular import Row
+from app.units.models import Unit
 from scoring.levels import parse_level
 
 CONTESTANT_COLUMNS = ["unit_code", "skill_code", "contestant_no", "name", "id_type", "id_number",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from app.cli import cli_transaction, import_group, read_file
+from app.cli import import_command, import_group
 from app.errors import DomainError
 from app.messages import msg
 
@@ -23,13 +23,14 @@ def import_contestants_command(event_code: str, file: str) -> None:
     from app.events.services import event_by_code
     from app.tabular import read_table
 
-    data, name = read_file(file)
-    with cli_transaction():
+    def save(data: bytes, name: str) -> list:
         event = event_by_code(event_code)
         if event is None:
             raise DomainError(msg("unknown event %(code)s", code=event_code))
-        saved = register_rows(event, read_table(data, name, CONTESTANT_COLUMNS), actor_is_organizer=True,
-                              unit_scope=None)
-        count, late = len(saved), sum(1 for reg in saved if reg.outside_window)
+        return register_rows(event, read_table(data, name, CONTESTANT_COLUMNS), actor_is_organizer=True,
+                             unit_scope=None)
+
+    saved = import_command(file, save)
+    count, late = len(saved), sum(1 for reg in saved if reg.outside_window)
     note = f" ({late} outside the registration window)" if late else ""
     click.echo(f"imported {count} contestants into {event_code}{note}")

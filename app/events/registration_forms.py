@@ -11,8 +11,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.events.models import Skill, Unit
+from app.events.models import Skill
 from app.i18n import LABELS
+from app.units.models import Unit
 from scoring.levels import LADDER, NAMES_ZH
 
 

@@ -19,10 +19,9 @@ from sqlalchemy import select
 from app import clock
 from app.auth.models import Role
 from app.auth.permissions import allow
-from app.auth.scope import can_organize, manageable_unit_ids, require
+from app.auth.scope import manageable_unit_ids, require
 from app.errors import DomainError, InputRefused, Problem
-from app.events.forms import UploadForm
-from app.events.models import Attendance, Event, RegistrationStatus, Unit
+from app.events.models import Attendance, Event, RegistrationStatus
 from app.events.registration import (
     CONTESTANT_COLUMNS,
     approve,
@@ -42,12 +41,15 @@ from app.events.registration_forms import (
     skill_choices,
     unit_choices,
 )
+from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.form_problems import attach_problems
 from app.messages import translated
 from app.numbers import NotANumber, parse_whole
 from app.tabular import read_table, xlsx_template
+from app.units.models import Unit
+from app.upload_form import UploadForm
 
 bp = Blueprint("registration", __name__, url_prefix="/registrations")
 ORGANIZERS = (Role.ADMIN, Role.ORGANIZER)

@@ -44,15 +44,16 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app import audit, clock
-from app.auth.scope import subtree_ids
 from app.errors import DomainError, InputRefused, Problem
 from app.events.eligibility import event_tier
-from app.events.models import Event, Registration, RegistrationStatus, SelfRegistrationTry, Skill, Unit
+from app.events.models import Event, Registration, RegistrationStatus, SelfRegistrationTry, Skill
 from app.events.registration import register_one
 from app.extensions import db
 from app.messages import Message, msg
 from app.people import idcard
 from app.people.models import Person
+from app.units.models import Unit
+from app.units.services import subtree_ids
 
 SELF_REGISTRATION_TIERS = frozenset({"enterprise", "school"})
 # The fields an individual fills in: the unit form's, without the bib (allocated) and the team.
@@ -95,6 +96,16 @@ def open_events(today: date) -> list[Event]:
         Event.registration_closes >= today))
     found = [e for e in candidates if allows(e) and not_open(e, today) is None]
     return sorted(found, key=lambda e: (e.registration_closes, e.code))
+
+
+def connect() -> None:
+    """The login page lists the open events through a signal: auth may not import events."""
+    from app.signals import open_self_registrations
+    open_self_registrations.connect(_open_for_login_page)
+
+
+def _open_for_login_page(_sender, today: date) -> list[Event]:
+    return open_events(today)
 
 
 def units_of(event: Event) -> list[Unit]:

@@ -10,11 +10,12 @@ from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import can_manage_unit, manageable_unit_ids, require
 from app.errors import DomainError, InputRefused
-from app.events.forms import UnitForm, UploadForm
-from app.events.models import Unit, UnitKind
-from app.events.services import UNIT_COLUMNS, import_units, save_unit, unit_by_code
+from app.events.forms import UnitForm
 from app.extensions import db
 from app.tabular import read_table, xlsx_template
+from app.units.models import Unit, UnitKind
+from app.units.services import UNIT_COLUMNS, import_units, save_unit, unit_by_code
+from app.upload_form import UploadForm
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 MANAGERS = (Role.ADMIN, Role.ORGANIZER)

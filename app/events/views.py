@@ -15,10 +15,11 @@ from flask_login import current_user
 from app import clock
 from app.auth.models import Role
 from app.auth.permissions import allow
-from app.auth.scope import can_organize, manageable_unit_ids, require
+from app.auth.scope import manageable_unit_ids, require
 from app.errors import InputRefused, Problem
-from app.events.forms import EventForm, SkillForm, UploadForm
+from app.events.forms import EventForm, SkillForm
 from app.events.models import Event, Skill
+from app.events.scope import can_organize
 from app.events.self_registration import allows as allows_self_registration
 from app.events.self_registration import not_open
 from app.events.services import (
@@ -32,6 +33,7 @@ from app.extensions import db
 from app.form_problems import attach_problems
 from app.i18n import label, tier_name
 from app.messages import translated
+from app.upload_form import UploadForm
 from scoring.tiers import TIERS
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -46,7 +48,7 @@ def _organized_event(code: str) -> Event:
 
 def _organizes_one_of(codes: list[str]) -> bool:
     """An organizer may only create events that a unit of their own tree organizes."""
-    from app.events.services import unit_by_code
+    from app.units.services import unit_by_code
     ids = manageable_unit_ids(current_user)
     if ids is None:
         return True

@@ -15,13 +15,12 @@ from flask.cli import AppGroup
 
 from app.cli import (
     check_output,
-    cli_transaction,
     emit,
     export_options,
     fail,
+    import_command,
     import_group,
     json_bytes,
-    read_file,
 )
 
 grants_group = AppGroup("grants", help="Grants and rewards under policy rule sets (grants.md).")
@@ -60,9 +59,7 @@ def import_titles_command(file: str) -> None:
     from app.grants.records import TITLE_COLUMNS, import_titles
     from app.tabular import read_table
 
-    data, name = read_file(file)
-    with cli_transaction():
-        result = import_titles(read_table(data, name, TITLE_COLUMNS))
+    result = import_command(file, lambda data, name: import_titles(read_table(data, name, TITLE_COLUMNS)))
     click.echo(f"imported {result.created} titles ({result.unchanged} unchanged)")
 
 
@@ -73,9 +70,7 @@ def import_training_command(file: str) -> None:
     from app.grants.records import TRAINING_COLUMNS, import_trainings
     from app.tabular import read_table
 
-    data, name = read_file(file)
-    with cli_transaction():
-        result = import_trainings(read_table(data, name, TRAINING_COLUMNS))
+    result = import_command(file, lambda data, name: import_trainings(read_table(data, name, TRAINING_COLUMNS)))
     click.echo(f"imported {result.created} training records ({result.unchanged} unchanged)")
 
 
@@ -85,9 +80,7 @@ def import_rules_command(file: str) -> None:
     """A promotion or grant rule set (TOML), validated; stored as the newest version of its code."""
     from app.rulesets import import_rule_set
 
-    data, name = read_file(file)
-    with cli_transaction():
-        result = import_rule_set(data, name)
+    result = import_command(file, import_rule_set)
     if result.version is None:
         origin = "the shipped file" if result.in_force == 0 else f"version {result.in_force}"
         click.echo(f"{result.kind} rule set {result.code} unchanged ({origin} in force)")

@@ -31,10 +31,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import aliased
 
-from app.events.models import Attendance, Event, EventOrganizer, Registration, RegistrationStatus, Skill, Unit
+from app.events.models import Attendance, Event, EventOrganizer, Registration, RegistrationStatus, Skill
 from app.extensions import db
 from app.people.models import Person, TitleRecord, TrainingRecord
 from app.results.models import Publication, SkillResults, Standing
+from app.units.models import Unit
 from scoring import grants
 
 

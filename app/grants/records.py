@@ -38,7 +38,6 @@ from sqlalchemy import select
 
 from app import audit, clock
 from app.errors import InputRefused, Problem, at_row
-from app.events.models import Unit
 from app.extensions import db
 from app.messages import Message, msg
 from app.numbers import NotANumber, parse_whole
@@ -51,6 +50,7 @@ from app.people.services import (
     unknown_number_message,
 )
 from app.tabular import Row
+from app.units.models import Unit
 from scoring.grants import Training, training_problems
 from scoring.grants.core import TITLE_LABELS
 

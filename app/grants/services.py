@@ -41,15 +41,16 @@ from typing import Any
 from sqlalchemy import select
 
 from app import audit, clock
-from app.auth.scope import subtree_ids
 from app.errors import DomainError
-from app.events.models import Event, Unit
+from app.events.models import Event
 from app.extensions import db
 from app.grants.facts import derive_facts
 from app.grants.models import LedgerLine, LineStatus
 from app.messages import Message, msg
 from app.rulesets import GRANTS, RuleSetUnknown, rule_set
 from app.tabular import csv_bytes, xlsx_bytes
+from app.units.models import Unit
+from app.units.services import subtree_ids
 from scoring import grants
 from scoring.grants.kinds import PersonByAward, UnitPerSkill
 

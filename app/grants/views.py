@@ -41,8 +41,7 @@ from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import manageable_unit_ids
 from app.errors import DomainError, InputRefused, Problem
-from app.events.forms import UploadForm
-from app.events.models import Event, Unit
+from app.events.models import Event
 from app.extensions import db
 from app.grants.budgets import budget, set_budget
 from app.grants.forms import AmountForm, ApproveForm, BudgetForm, ComputeForm
@@ -65,6 +64,8 @@ from app.messages import msg, translated
 from app.numbers import NotANumber, parse_whole
 from app.people.idcard import mask
 from app.rulesets import GRANTS, import_rule_set, rule_sets
+from app.units.models import Unit
+from app.upload_form import UploadForm
 from scoring import grants
 
 bp = Blueprint("grants", __name__, url_prefix="/grants")

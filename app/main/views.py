@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from app.auth.models import Role
 from app.auth.permissions import allow, allow_authenticated
-from app.auth.scope import can_organize, manageable_unit_ids, require
+from app.auth.scope import manageable_unit_ids, require
 from app.events.models import Event, EventOrganizer
+from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.main import board, worklists

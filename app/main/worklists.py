@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.auth.models import User
-from app.auth.scope import can_arbitrate, manageable_unit_ids
+from app.auth.scope import manageable_unit_ids
 from app.events.models import Event, PanelMember, PanelRole, Registration, RegistrationStatus, Skill
 from app.events.panels import panels_of_user
+from app.events.scope import can_arbitrate
 from app.extensions import db
 from app.marking.models import SchemeCriterion
 from app.results.models import Appeal, AppealStatus, Publication, SkillResults, Standing

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from app.cli import cli_transaction, event_or_fail, export_group, fail, import_group, read_file, skill_or_fail
+from app.cli import export_group, fail, import_command, import_group
+from app.events.cli import event_or_fail, skill_or_fail
 from app.tabular import read_table
 
 
@@ -21,13 +22,14 @@ from app.tabular import read_table
 @click.argument("file")
 def import_scheme_command(event_code: str, skill_code: str, file: str) -> None:
     """A marking scheme (json, or the WorldSkills CIS xlsx); replaces one only while no mark exists."""
-    from app.marking.schemes import read_scheme_file, save_scheme
+    from app.marking.schemes import SchemeFile, read_scheme_file, save_scheme
 
-    data, name = read_file(file)
-    skill = skill_or_fail(event_or_fail(event_code), skill_code)
-    with cli_transaction():
+    def save(data: bytes, name: str) -> tuple[SchemeFile, str]:
+        skill = skill_or_fail(event_or_fail(event_code), skill_code)
         source = read_scheme_file(data, name, section_tolerance=skill.event.section_tolerance)
-        outcome = save_scheme(skill, source, by_chief_expert=False)
+        return source, save_scheme(skill, source, by_chief_expert=False)
+
+    source, outcome = import_command(file, save)
     scheme = source.scheme
     aspects = list(scheme.aspects())
     judged = sum(1 for a in aspects if a.is_judgement)
@@ -70,17 +72,18 @@ def import_marks_command(event_code: str, skill_code: str, file: str, lock: bool
     """Marks from paper forms (csv/xlsx): contestant_no,aspect,judge,score."""
     from app.marking.locking import lock_all_complete
     from app.marking.marksheet import Marksheet
-    from app.marking.paper import MARK_COLUMNS, import_marks
+    from app.marking.paper import MARK_COLUMNS, MarksImported, import_marks
 
-    data, name = read_file(file)
-    skill = skill_or_fail(event_or_fail(event_code), skill_code)
-    remaining = []
-    with cli_transaction():
+    def save(data: bytes, name: str) -> tuple[MarksImported, int, list]:
+        skill = skill_or_fail(event_or_fail(event_code), skill_code)
         result = import_marks(skill, read_table(data, name, MARK_COLUMNS))
-        if lock:
-            sheet = Marksheet(skill)
-            unlocked_before = sum(1 for c in sheet.criteria() if not c.locked)
-            remaining = lock_all_complete(sheet)
+        if not lock:
+            return result, 0, []
+        sheet = Marksheet(skill)
+        unlocked_before = sum(1 for c in sheet.criteria() if not c.locked)
+        return result, unlocked_before, lock_all_complete(sheet)
+
+    result, unlocked_before, remaining = import_command(file, save)
     for warning in result.warnings:
         click.echo(warning)
     locked = f"; locked {unlocked_before - len(remaining)} criteria" if lock else ""
@@ -101,9 +104,7 @@ def import_component_command(event_code: str, skill_code: str, component: str, f
     """Scores of a component other than the practical one (csv/xlsx): contestant_no,score (0–100)."""
     from app.marking.components import COMPONENT_COLUMNS, import_component
 
-    data, name = read_file(file)
-    skill = skill_or_fail(event_or_fail(event_code), skill_code)
-    with cli_transaction():
-        result = import_component(skill, component, read_table(data, name, COMPONENT_COLUMNS))
+    result = import_command(file, lambda data, name: import_component(
+        skill_or_fail(event_or_fail(event_code), skill_code), component, read_table(data, name, COMPONENT_COLUMNS)))
     click.echo(f"imported {component} scores of {result.rows} contestants into {event_code}/{skill_code} "
                f"({result.changed} changed)")

@@ -20,11 +20,12 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.events.eligibility import delegation_of
-from app.events.models import PanelMember, PanelRole, Skill, Unit
+from app.events.models import PanelMember, PanelRole, Skill
 from app.extensions import db
 from app.marking.competitors import Competitor
 from app.marking.models import MarkingTeamMember, SchemeCriterion
 from app.messages import Message, msg
+from app.units.models import Unit
 
 MARKING_ROLES = (PanelRole.CHIEF, PanelRole.DEPUTY, PanelRole.JUDGE, PanelRole.RESERVE)
 

@@ -21,11 +21,12 @@ from sqlalchemy import select
 
 from app.auth.models import Role
 from app.auth.permissions import allow
-from app.auth.scope import can_organize, require
+from app.auth.scope import require
 from app.auth.services import user_by_name
 from app.errors import DomainError, InputRefused, Problem
 from app.events.models import Skill
 from app.events.panels import is_chief, member_of
+from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.marking.models import SchemeSource

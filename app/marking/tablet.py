@@ -19,12 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.models import User
 from app.events.models import Skill
+from app.events.services import event_by_code
 from app.extensions import db
 from app.marking.draw import secret_numbers
+from app.marking.judges import MARKING_ROLES
 from app.marking.marksheet import Marksheet, MarkTarget
 from app.marking.models import CriterionReopening, Mark, SchemeCriterion
 from app.marking.schemes import as_aspect
@@ -175,6 +178,16 @@ class JudgeDesk:
                     found[f"{aspect.code}|{competitor.key}"] = {"value": str(mark.value), "version": mark.version,
                                                                "flagged": flagged}
         return found
+
+
+def desk_for(event_code: str, skill_code: str, *, for_view: bool = True) -> JudgeDesk | None:
+    """The current judge's desk, or ``None`` unless they mark on the skill's panel."""
+    event = event_by_code(event_code)
+    skill: Skill | None = event.skill(skill_code) if event else None
+    if skill is None:
+        return None
+    desk = JudgeDesk(skill, current_user, for_view=for_view)
+    return desk if desk.role in {r.value for r in MARKING_ROLES} else None
 
 
 def _aspect_view(aspect: DeskAspect) -> dict:

@@ -3,8 +3,8 @@
 The page is a shell: a service worker (``static/js/tablet-sw.js``) may cache it, so a tablet that
 reloads offline still opens it, and its own JavaScript (``static/js/tablet.js``) loads the judge's desk from the
 API, keeps every mark in an IndexedDB outbox and sends it until the server has answered
-(:mod:`app.api.marks`). The shell carries no contestant data, only the URLs, the CSRF token and
-the words the script shows, in the judge's language.
+(:mod:`app.api.marks`; the desk is :func:`app.marking.tablet.desk_for`). The shell carries no contestant
+data, only the URLs, the CSRF token and the words the script shows, in the judge's language.
 
 Who: experts who mark on the skill's panel (chief, deputy, judges, reserves); supervisors and
 everyone else get 404, which does not confirm the skill exists.
@@ -17,10 +17,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from app.api.marks import desk_for
 from app.auth.models import Role
 from app.auth.permissions import allow, allow_public
 from app.auth.scope import require
+from app.marking.tablet import desk_for
 
 bp = Blueprint("tablet", __name__)
 

@@ -30,11 +30,11 @@ from sqlalchemy import select
 
 from app.auth.models import Role
 from app.auth.permissions import allow
-from app.auth.scope import can_organize, require
+from app.auth.scope import require
 from app.errors import DomainError, InputRefused, Problem
-from app.events.forms import UploadForm
 from app.events.models import PanelMember, PanelRole, Skill
 from app.events.panels import member_of
+from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.marking.forms import LockForm, PenaltyForm, ReasonForm, TeamForm
@@ -58,6 +58,7 @@ from app.marking.penalties import add_penalty, withdraw_penalty
 from app.marking.teams import marking_members, set_team
 from app.messages import translated
 from app.tabular import read_table, xlsx_template
+from app.upload_form import UploadForm
 
 bp = Blueprint("marking", __name__)
 SKILL_URL = "/events/<code>/skills/<skill_code>"

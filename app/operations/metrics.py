@@ -1,5 +1,6 @@
 """Prometheus metrics (prometheus_client): requests and latencies per endpoint, marks stored by
-tablets, and the depth of the certificate job queue.
+tablets, public answers; the depth of the certificate job queue is a collector of that feature
+(:mod:`app.certificates.metrics`) the scrape adds.
 
 Under gunicorn each worker is a process: ``PROMETHEUS_MULTIPROC_DIR`` (set by gunicorn.conf.py or
 the systemd unit) makes prometheus_client keep the values in files there, and a scrape of any
@@ -8,10 +9,10 @@ The queue depth is read from the database at each scrape, so it needs no sharing
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 # Unregistered (registry=None): each scrape builds its own registry (see exposition).
 REQUESTS = Counter("jingsai_http_requests", "HTTP requests answered, by endpoint, method and status.",
@@ -40,39 +41,15 @@ def count_marks(answers: Iterable[dict]) -> None:
         MARKS.labels(answer["outcome"]).inc()
 
 
-class CertificateQueueCollector:
-    """Bulk certificate jobs waiting or running: the app's work queue. Left out of a scrape while
-    the database does not answer (the request metrics still come; /readyz says what is down)."""
-
-    def collect(self) -> Iterator[Metric]:
-        from sqlalchemy import func, select
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from app.certificates.models import CertificateJob, JobState
-        from app.extensions import db
-
-        waiting = (JobState.QUEUED, JobState.RUNNING)
-        try:
-            counts = dict(db.session.execute(
-                select(CertificateJob.state, func.count()).where(CertificateJob.state.in_(waiting))
-                .group_by(CertificateJob.state)).all())
-        except SQLAlchemyError:
-            db.session.rollback()
-            return
-        gauge = GaugeMetricFamily("jingsai_certificate_jobs", "Bulk certificate jobs queued or running.",
-                                  labels=["state"])
-        for state in waiting:
-            gauge.add_metric([state.value], counts.get(state, 0))
-        yield gauge
-
-
-def exposition(multiprocess_dir: str | None) -> bytes:
-    """The Prometheus text format of every metric: all workers' when they share a directory."""
+def exposition(multiprocess_dir: str | None, collectors: Iterable[Collector] = ()) -> bytes:
+    """The Prometheus text format of every metric: all workers' when they share a directory, and the
+    ``collectors`` that read their values at each scrape (features own those: this module is below them)."""
     registry = CollectorRegistry()
     if multiprocess_dir:
         multiprocess.MultiProcessCollector(registry, path=multiprocess_dir)
     else:
         for metric in (REQUESTS, LATENCY, MARKS, PUBLIC_ANSWERS):
             registry.register(metric)
-    registry.register(CertificateQueueCollector())
+    for collector in collectors:
+        registry.register(collector)
     return generate_latest(registry)

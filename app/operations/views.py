@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from app import queue
 from app.auth.permissions import allow_public
+from app.certificates.metrics import CertificateQueueCollector
 from app.extensions import db
 from app.operations.logs import LOGGER, fields
 from app.operations.metrics import exposition
@@ -82,7 +83,8 @@ def _redis_error(url: str, timeout: float) -> str | None:
 def metrics():
     if not _may_scrape():
         abort(403)
-    return Response(exposition(current_app.config["PROMETHEUS_MULTIPROC_DIR"]), content_type=PROMETHEUS_TEXT)
+    data = exposition(current_app.config["PROMETHEUS_MULTIPROC_DIR"], [CertificateQueueCollector()])
+    return Response(data, content_type=PROMETHEUS_TEXT)
 
 
 def _may_scrape() -> bool:

@@ -16,15 +16,8 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from app.cli import (
-    check_output,
-    cli_transaction,
-    emit,
-    event_or_fail,
-    export_options,
-    json_bytes,
-    table_bytes,
-)
+from app.cli import check_output, cli_transaction, emit, export_options, json_bytes, table_bytes
+from app.events.cli import event_or_fail
 
 promotion_group = AppGroup("promotion", help="Competition as assessment: proposals and exports (formats.md).")
 

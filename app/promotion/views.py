@@ -18,9 +18,10 @@ from sqlalchemy import select
 
 from app.auth.models import Role
 from app.auth.permissions import allow
-from app.auth.scope import can_organize, require
+from app.auth.scope import require
 from app.errors import DomainError
 from app.events.models import Event, Registration
+from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.messages import translated

@@ -25,10 +25,11 @@ from sqlalchemy import select
 from app import audit, clock
 from app.auth.models import Role
 from app.auth.permissions import allow
-from app.auth.scope import can_appeal_for, can_arbitrate, can_organize, manageable_unit_ids, require
+from app.auth.scope import manageable_unit_ids, require
 from app.errors import DomainError
 from app.events.models import Skill
 from app.events.panels import is_chief
+from app.events.scope import can_appeal_for, can_arbitrate, can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.marking.competitors import Competitor, by_bib, competitors

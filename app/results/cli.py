@@ -12,14 +12,13 @@ from app.cli import (
     check_output,
     cli_transaction,
     emit,
-    event_or_fail,
     export_options,
+    import_command,
     import_group,
     json_bytes,
-    read_file,
-    skill_or_fail,
     table_bytes,
 )
+from app.events.cli import event_or_fail, skill_or_fail
 from app.tabular import read_table
 
 results_group = AppGroup("results", help="Standings: export, publish, amend (formats.md).")
@@ -98,10 +97,8 @@ def import_timings_command(event_code: str, skill_code: str, file: str) -> None:
     """Completion times (csv/xlsx): contestant_no,completion_seconds."""
     from app.results.timings import TIMING_COLUMNS, import_timings
 
-    data, name = read_file(file)
-    skill = skill_or_fail(event_or_fail(event_code), skill_code)
-    with cli_transaction():
-        result = import_timings(skill, read_table(data, name, TIMING_COLUMNS))
+    result = import_command(file, lambda data, name: import_timings(
+        skill_or_fail(event_or_fail(event_code), skill_code), read_table(data, name, TIMING_COLUMNS)))
     click.echo(f"imported completion times of {result.rows} contestants into {event_code}/{skill_code} "
                f"({result.changed} changed)")
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from app.events.models import Unit
 from app.results.tables import Line
+from app.units.models import Unit
 from scoring.medals import AwardTable
 
 MEDAL_COLUMNS = ("gold", "silver", "bronze", "excellence")

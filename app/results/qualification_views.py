@@ -14,8 +14,9 @@ from flask_login import current_user
 
 from app.auth.models import Role
 from app.auth.permissions import allow
-from app.auth.scope import can_organize, require
+from app.auth.scope import require
 from app.errors import DomainError, InputRefused
+from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.messages import translated, translated_where

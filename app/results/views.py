@@ -23,11 +23,12 @@ from sqlalchemy import select
 
 from app.auth.models import Role
 from app.auth.permissions import allow, allow_public
-from app.auth.scope import can_organize, require
+from app.auth.scope import require
 from app.errors import DomainError, InputRefused
 from app.events.eligibility import delegation_of
 from app.events.models import Attendance, Event, Skill
 from app.events.panels import skill_for_chief_or_organizer
+from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.marking.models import SchemeCriterion

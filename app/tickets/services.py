@@ -1,6 +1,6 @@
 """What an admission ticket prints, gathered for a list of approved registrations.
 
-A claim code is made the first time a ticket is printed (:func:`app.auth.claims.claim_code`);
+A claim code is made the first time a ticket is printed (:func:`app.accounts.claims.claim_code`);
 printing again prints the same code. A contestant who has an account gets no code. The workstation
 is the draw's, once the skill is drawn (a team member gets their team's).
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
-from app.auth.claims import claim_code, code_of
+from app.accounts.claims import claim_code, code_of
 from app.auth.models import User
 from app.certificates.keyring import app_keyring
 from app.events.models import Registration, RegistrationStatus, Skill

@@ -23,13 +23,14 @@ from wtforms.validators import DataRequired, Length
 
 from app.auth.models import Role
 from app.auth.permissions import allow
-from app.auth.scope import can_organize, manageable_unit_ids, require
+from app.auth.scope import manageable_unit_ids, require
 from app.certificates.keyring import app_keyring
 from app.certificates.signing import TokenRefused
 from app.errors import DomainError
 from app.events.attendance import mark_arrived
 from app.events.models import Registration, RegistrationStatus, Skill
 from app.events.panels import skill_for_chief_or_organizer
+from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.messages import msg, translated

@@ -97,9 +97,10 @@ def add_enterprise_contest(database: Path) -> None:
     """Write the contest into the served database (the server sees it at its next request)."""
     from app import create_app
     from app.config import TestConfig
-    from app.events.services import import_units, save_event_document
+    from app.events.services import save_event_document
     from app.extensions import db
     from app.tabular import Row
+    from app.units.services import import_units
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{database}"

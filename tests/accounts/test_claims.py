@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.auth import claims
+from app.accounts import claims
 from app.auth.models import ClaimCode, Role, User
 from app.events.models import Registration, RegistrationStatus
 from app.extensions import db

@@ -1,7 +1,7 @@
 """Tokens for API tests, made as a user makes them (the service the account page calls)."""
 from __future__ import annotations
 
-from app.auth import tokens
+from app.accounts import tokens
 from app.auth.models import TokenScope, User
 from app.extensions import db
 

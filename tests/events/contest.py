@@ -7,11 +7,12 @@ from __future__ import annotations
 import itertools
 
 from app.auth.models import Role
-from app.events.models import SkillGroup, UnitKind
+from app.events.models import SkillGroup
 from app.events.registration import CONTESTANT_COLUMNS
 from app.extensions import db
 from app.people.idcard import check_digit
 from app.tabular import Row
+from app.units.models import UnitKind
 
 _seq = itertools.count(1)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.events.models import Attendance, Event, Registration, RegistrationStatus, Skill, Unit
+from app.events.models import Attendance, Event, Registration, RegistrationStatus, Skill
 from app.extensions import db
 from app.people.models import Gender, Person
+from app.units.models import Unit
 from tests.events.contest import id_number
 
 

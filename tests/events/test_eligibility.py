@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 
 from app.errors import InputRefused
 from app.events.eligibility import completed_years, delegation_of
-from app.events.models import Registration, RegistrationStatus, SkillGroup, UnitKind
+from app.events.models import Registration, RegistrationStatus, SkillGroup
 from app.events.registration import register_one, register_rows
 from app.extensions import db
 from app.people.models import Person
+from app.units.models import UnitKind
 from tests.events.contest import Contest, rows, values
 
 
@@ -25,7 +26,7 @@ def organizer(contest: Contest, *cells: dict[str, str]) -> list[Registration]:
 
 
 def unit_admin(contest: Contest, *cells: dict[str, str]) -> list[Registration]:
-    from app.auth.scope import subtree_ids
+    from app.units.services import subtree_ids
     return register_rows(contest.event, rows(*cells), actor_is_organizer=False,
                          unit_scope=subtree_ids(contest.nc.id))
 

@@ -13,9 +13,10 @@ from app import clock
 from app.audit import AuditEntry
 from app.auth.models import LoginLink, Role, User
 from app.auth.services import user_by_name
-from app.events.models import PanelMember, PanelRole, UnitKind
-from app.events.services import unit_by_code
+from app.events.models import PanelMember, PanelRole
 from app.extensions import db
+from app.units.models import UnitKind
+from app.units.services import unit_by_code
 from tests.conftest import FROZEN_NOW
 from tests.events.helpers import login_en
 

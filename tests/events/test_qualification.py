@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from app.audit import AuditEntry
 from app.auth.models import Role
 from app.errors import InputRefused
-from app.events.models import Attendance, Registration, RegistrationStatus, UnitKind
+from app.events.models import Attendance, Registration, RegistrationStatus
 from app.events.qualification import QualificationError, advance_from_feeder
 from app.extensions import db
+from app.units.models import UnitKind
 from tests.events.helpers import login_en, person, registration
 
 

@@ -15,11 +15,12 @@ from sqlalchemy import func, select
 from app import clock
 from app.audit import AuditEntry
 from app.auth.models import Role
-from app.events.models import Registration, RegistrationStatus, SelfRegistrationTry, SkillGroup, UnitKind
+from app.events.models import Registration, RegistrationStatus, SelfRegistrationTry, SkillGroup
 from app.events.registration import register_rows
 from app.events.self_registration import next_bib
 from app.extensions import db
 from app.people.models import Person
+from app.units.models import UnitKind
 from tests.conftest import FROZEN_NOW, login
 from tests.events.contest import id_number, rows, values
 

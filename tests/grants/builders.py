@@ -21,8 +21,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from app.events.models import Attendance, UnitKind
+from app.events.models import Attendance
 from app.extensions import db
+from app.units.models import UnitKind
 from tests.events.helpers import registration
 
 JIANGXI_2026 = {

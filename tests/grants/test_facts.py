@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy import event as sa_event
 
-from app.events.models import EventOrganizer, UnitKind
+from app.events.models import EventOrganizer
 from app.extensions import db
 from app.grants.facts import derive_facts
 from app.grants.services import Scope, compute
 from app.results.publication import publish
+from app.units.models import UnitKind
 from scoring import grants
 from tests.events.helpers import registration
 from tests.grants.builders import JIANGXI_2026, GrantsWorld, amounts

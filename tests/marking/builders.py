@@ -25,12 +25,13 @@ from werkzeug.security import generate_password_hash
 
 from app.audit import AuditEntry
 from app.auth.models import Role, User
-from app.events.models import Attendance, Component, PanelMember, PanelRole, UnitKind
+from app.events.models import Attendance, Component, PanelMember, PanelRole
 from app.extensions import db
 from app.marking.competitors import by_bib, competitors
 from app.marking.models import Mark, MarkingTeamMember, SchemeCriterion
 from app.marking.schemes import SchemeFile, parse_scheme_json, save_scheme
 from app.tabular import Row
+from app.units.models import UnitKind
 from tests.events.helpers import registration
 from tests.factories import PASSWORD
 

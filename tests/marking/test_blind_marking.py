@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import Role
-from app.events.models import Attendance, Registration, Unit
+from app.events.models import Attendance, Registration
 from app.extensions import db
 from app.marking.draw import make_draw, secret_numbers
 from app.marking.locking import criterion_states, lock, reopen
 from app.marking.marksheet import Marksheet
 from app.marking.paper import import_marks
 from app.marking.penalties import add_penalty
+from app.units.models import Unit
 from tests.events.helpers import login_en
 from tests.marking.builders import World, judged, measured, rows
 

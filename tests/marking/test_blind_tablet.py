@@ -10,8 +10,8 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from app.events.models import Unit
 from app.extensions import db
+from app.units.models import Unit
 from tests.events.helpers import login_en
 from tests.marking.test_blind_marking import BIBS, NAMES, secrets, world  # noqa: F401  (the blind contest)
 

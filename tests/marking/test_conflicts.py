@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import delete, select
 
 from app.errors import DomainError, InputRefused
-from app.events.models import PanelMember, UnitKind
+from app.events.models import PanelMember
 from app.extensions import db
 from app.marking.judges import MarkingRights
 from app.marking.locking import criterion_states, lock, lock_all_complete, sign_off
 from app.marking.marksheet import Marksheet
 from app.marking.paper import import_marks
+from app.units.models import UnitKind
 from tests.marking.builders import World, audit_entries, judged, measured, rows
 
 CONFLICT = "row 2, judge: {judge} ({unit}) may not mark contestant {bib} of the same unit or delegation"

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from app.audit import AuditEntry
 from app.auth.models import Role
 from app.errors import DomainError, InputRefused
-from app.events.models import Registration, UnitKind
+from app.events.models import Registration
 from app.extensions import db
 from app.results.publication import publish
 from app.results.qualification import advance_qualifiers, qualifiers
+from app.units.models import UnitKind
 from tests.events.helpers import login_en
 from tests.marking.builders import World
 from tests.results.builders import TEAM_SCORES, mark_and_lock

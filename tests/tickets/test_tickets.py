@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 from sqlalchemy import select
 
-from app.auth import claims
+from app.accounts import claims
 from app.auth.models import Role
 from app.certificates.keyring import app_keyring
 from app.certificates.signing import TokenRefused, read_token

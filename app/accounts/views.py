@@ -1,7 +1,7 @@
 """Accounts on the web: the accounts page of admins and organizers, the claim codes of a unit's
 contestants, and ``/claim`` where a contestant gets their account.
 
-Who may touch which account is :mod:`app.auth.accounts` (checked on every post, whatever the page
+Who may touch which account is :mod:`app.accounts.services` (checked on every post, whatever the page
 showed); the row a button acts on travels as an id in the form, never in the URL, and an id outside
 the user's reach answers 404. A new one-time link is shown once, on the page the post answers with
 (not stored in the session), with a button that copies it for a messaging app.
@@ -13,13 +13,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth import accounts, claims, sessions
+from app.accounts import claims
+from app.accounts import services as accounts
+from app.auth import sessions
 from app.auth.forms import AccountActionForm, ClaimForm, NewAccountForm
 from app.auth.models import Role, User
 from app.auth.permissions import allow, allow_public
-from app.auth.scope import can_organize, manageable_unit_ids, require
+from app.auth.scope import manageable_unit_ids, require
 from app.auth.services import AuthError, Throttled
 from app.events.models import Registration, RegistrationStatus
+from app.events.scope import can_organize
 from app.extensions import db
 from app.i18n import LABELS
 from app.messages import translated

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth import tokens
+from app.accounts import tokens
 from app.auth.forms import AccountActionForm, NewTokenForm
 from app.auth.models import TokenScope
 from app.auth.permissions import allow_authenticated

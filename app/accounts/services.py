@@ -19,19 +19,13 @@ from sqlalchemy import delete, select
 
 from app import audit
 from app.auth.models import LoginLink, Role, User
-from app.auth.scope import can_organize, manageable_unit_ids
+from app.auth.scope import manageable_unit_ids
 from app.auth.services import USERNAME_PATTERN, AuthError, create_user, one_time_link, user_by_name
-from app.events.models import (
-    Event,
-    EventOrganizer,
-    PanelMember,
-    Registration,
-    RegistrationStatus,
-    Skill,
-    Unit,
-)
+from app.events.models import Event, EventOrganizer, PanelMember, Registration, RegistrationStatus, Skill
+from app.events.scope import can_organize
 from app.extensions import db
 from app.messages import msg
+from app.units.models import Unit
 
 CREATABLE = {Role.ADMIN: (Role.ORGANIZER, Role.UNIT_ADMIN, Role.ARBITER, Role.EXPERT, Role.ADMIN),
              Role.ORGANIZER: (Role.ORGANIZER, Role.UNIT_ADMIN, Role.ARBITER, Role.EXPERT)}
