@@ -49,7 +49,7 @@ def bound_event_id() -> int | None:
 
 def load_user(_request):
     """Flask-Login's request loader: the token's user, its use recorded and committed at once."""
-    from app.auth import tokens
+    from app.accounts import tokens
     from app.extensions import db
 
     secret = presented_secret()
