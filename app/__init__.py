@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from app.results.qualification_views import bp as results_qualification_bp
     from app.results.views import bp as results_bp
     from app.tickets.views import bp as tickets_bp
+    from app.webhooks.views import bp as webhooks_bp
 
     for bp in (main_bp, auth_bp, units_bp, events_bp, registration_bp, panels_bp, qualification_bp,
                schemes_bp, marking_bp, draw_bp, results_bp):
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(operations_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(tickets_bp)
+    app.register_blueprint(webhooks_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -155,9 +157,11 @@ def connect_signals(app: Flask) -> None:
     from app.marking import late_entries
     from app.promotion import services as promotion
     from app.results import caching, medallists, standings
+    from app.webhooks import receivers as webhook_receivers
     caching.connect()
     standings.connect()
     medallists.connect()
     promotion.connect()
     certificate_receivers.connect()
     late_entries.connect()
+    webhook_receivers.connect()

@@ -25,3 +25,4 @@ from app.people.models import MedalRecord, Person, SkillLevelRecord, TitleRecord
 from app.promotion.models import PromotionProposal  # noqa: F401
 from app.results.models import Appeal, BibLookup, CompletionTime, SkillResults, Standing  # noqa: F401
 from app.rulesets import RuleSetVersion  # noqa: F401
+from app.webhooks.models import Webhook, WebhookDelivery  # noqa: F401

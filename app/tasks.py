@@ -1,11 +1,12 @@
 """Every task of the queue, in one place so the worker registers them all by importing this module.
 
-Features own the work (:mod:`app.certificates.bulk`); this module only says which of it runs on the
-queue and when.
+Features own the work (:mod:`app.certificates.bulk`, :mod:`app.webhooks.delivery`); this module only
+says which of it runs on the queue and when.
 """
 from __future__ import annotations
 
 from huey import crontab
+from huey.exceptions import RetryTask
 
 from app.queue import huey, task_context
 
@@ -28,3 +29,13 @@ def resume_stalled_jobs() -> None:
 
 def on_worker_start() -> None:
     resume_stalled_jobs.call_local()
+
+
+@huey.task()
+def deliver_webhook(delivery_uuid: str) -> None:
+    """One attempt; a failed one comes back after its backoff (the delivery row counts the attempts)."""
+    from app.webhooks.delivery import attempt
+    with task_context():
+        retry_in = attempt(delivery_uuid)
+    if retry_in is not None:
+        raise RetryTask(delay=retry_in)
