@@ -223,3 +223,20 @@ def test_without_private_addresses_a_name_resolving_inside_is_refused_before_any
         app.config["WEBHOOK_ALLOW_PRIVATE_ADDRESSES"] = True
     [delivery] = deliveries()
     assert receiver.received == [] and "not a public address" in delivery.error
+
+
+def test_an_approved_promotion_arrives_with_its_level_certificate_number_and_no_id_number(ctx, make, receiver):
+    from app.promotion.services import approve, propose
+    from tests.promotion.world import promotion_world
+    world = promotion_world(make)
+    added = hook(world, receiver, "promotion.approved")
+    secret = added.secret
+    rows = {p.registration.contestant_no: p for p in propose(world.event)}
+    approve([rows["W-01"]])
+    db.session.commit()
+    [received] = receiver.received
+    data = verified(received, secret)["data"]
+    record = rows["W-01"].level_record
+    assert data["contestant_no"] == "W-01" and data["level"] == "level2" and data["event"] == "EV1"
+    assert data["certificate_no"] and data["certificate_no"] == record.certificate_no  # issued by the same commit
+    assert "id_number" not in data and "id_type" not in data
