@@ -5,7 +5,8 @@ session. At ``before_commit`` each noted occurrence becomes one :class:`WebhookD
 enabled hook of its event that wants the type — written in the committing transaction, so the log
 holds a delivery exactly when the change happened; the data is built then, once every receiver of
 the same signal has run (a promotion's level certificate number is known by then). After the commit
-the deliveries go to the task queue; on a rollback the notes are dropped and nothing is sent.
+the deliveries go to the task queue (a queue that cannot be reached is logged, and the delivery stays
+pending for "send again"); on a rollback the notes are dropped and nothing is sent.
 
 The body (``{"id", "type", "created", "event", "data"}``) is serialized once here, and its exact
 bytes are what every attempt signs and sends.
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -73,7 +75,11 @@ def _write_deliveries(session: Session) -> None:
 def _queue_deliveries(session: Session) -> None:
     from app.tasks import deliver_webhook
     for delivery_uuid in session.info.pop(_QUEUED, []):
-        deliver_webhook(delivery_uuid)
+        try:
+            deliver_webhook(delivery_uuid)
+        except Exception:  # the change is committed: a queue that is down must not fail its request
+            current_app.logger.exception("webhook delivery %s could not be queued; it stays pending "
+                                         "(the deliveries page sends it again)", delivery_uuid)
 
 
 def _forget(session: Session) -> None:
