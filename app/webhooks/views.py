@@ -11,6 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from app.auth.models import Role
 from app.auth.permissions import allow
@@ -140,7 +141,8 @@ def deliveries(code: str):
     """The newest deliveries of every hook of the event, with their last answers."""
     event = _event(code)
     shown = db.session.scalars(
-        select(WebhookDelivery).join(Webhook).where(Webhook.event_id == event.id)
+        select(WebhookDelivery).join(Webhook).options(contains_eager(WebhookDelivery.webhook))
+        .where(Webhook.event_id == event.id)
         .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc()).limit(DELIVERIES_SHOWN)).all()
     return render_template("webhooks/deliveries.html", event=event, deliveries=shown, limit=DELIVERIES_SHOWN)
 
