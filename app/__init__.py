@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from app.results.qualification_views import bp as results_qualification_bp
     from app.results.views import bp as results_bp
     from app.tickets.views import bp as tickets_bp
+    from app.webhooks.views import bp as webhooks_bp
 
     for bp in (main_bp, auth_bp, units_bp, events_bp, registration_bp, panels_bp, qualification_bp,
                schemes_bp, marking_bp, draw_bp, results_bp):
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (api_docs_bp, api_reads_bp, api_results_bp):
         app.register_blueprint(bp)
     limit_per_token(api_docs_bp, api_reads_bp, api_results_bp, api_marks_bp)
+    app.register_blueprint(webhooks_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -170,6 +172,7 @@ def connect_signals(app: Flask) -> None:
     from app.marking import late_entries
     from app.promotion import services as promotion
     from app.results import caching, medallists, standings
+    from app.webhooks import receivers as webhook_receivers
     caching.connect()
     standings.connect()
     medallists.connect()
@@ -177,3 +180,4 @@ def connect_signals(app: Flask) -> None:
     certificate_receivers.connect()
     late_entries.connect()
     self_registration.connect()
+    webhook_receivers.connect()

@@ -118,6 +118,7 @@ COMMANDS = (  # "module:name" of a group or command of its own
     "app.results.cli:results_group", "app.grants.cli:grants_group", "app.promotion.cli:promotion_group",
     "app.certificates.cli:certificates_group", "app.audit_check:audit_group", "app.demo:demo_command",
     "app.startup_checks:check_command", "app.backup:backup_command", "app.backup:restore_command",
+    "app.worker:worker_command",
 )
 
 

@@ -104,6 +104,14 @@ class Config:
     JOB_STALE_AFTER = timedelta(minutes=2)
     # Bulk certificate jobs write their PDFs and zip here (app.certificates.bulk).
     CERTIFICATE_JOBS_DIR = os.environ.get("CERTIFICATE_JOBS_DIR") or str(INSTANCE_DIR / "certificates")
+    # Webhooks (app.webhooks): a hook's URL must reach a public address unless this is on (development
+    # and tests, whose receivers run on localhost); attempts per delivery, the wait after the first
+    # failure (doubled after each), and the connect and read timeouts of one attempt, in seconds.
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES = bool(_flag("WEBHOOK_ALLOW_PRIVATE_ADDRESSES"))
+    WEBHOOK_ATTEMPTS = 5
+    WEBHOOK_RETRY_SECONDS = 30
+    WEBHOOK_CONNECT_TIMEOUT = 3
+    WEBHOOK_READ_TIMEOUT = 5
     # A judge loads a page at 07:00 and may submit it at 19:00: the CSRF token must outlive a
     # competition day, and so must the session.
     WTF_CSRF_TIME_LIMIT = 24 * 3600
@@ -188,6 +196,7 @@ class DevConfig(Config):
     CERTIFICATE_KEYS_DIR = os.environ.get("CERTIFICATE_KEYS_DIR") or str(INSTANCE_DIR / "keys")
     SESSION_COOKIE_SECURE = session_cookie_secure(production=False)
     HSTS = None  # a developer's https://localhost must not pin the browser to HTTPS for a year
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES = _flag("WEBHOOK_ALLOW_PRIVATE_ADDRESSES") is not False
     DEBUG = True
 
 
@@ -203,6 +212,7 @@ class TestConfig(Config):
     HSTS = None
     RATELIMIT_STORAGE_URI = "memory://"  # a developer's REDIS_URL must not hold the suite's counts
     QUEUE_IMMEDIATE = True  # tasks (bulk certificate jobs) run in the request that queues them
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # the tests' receivers listen on 127.0.0.1
     CACHE_TYPE = "SimpleCache"  # a test's cache is emptied with its database (tests/conftest.py)
 
 

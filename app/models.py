@@ -26,3 +26,4 @@ from app.promotion.models import PromotionProposal  # noqa: F401
 from app.results.models import Appeal, BibLookup, CompletionTime, SkillResults, Standing  # noqa: F401
 from app.rulesets import RuleSetVersion  # noqa: F401
 from app.units.models import Unit  # noqa: F401
+from app.webhooks.models import Webhook, WebhookDelivery  # noqa: F401

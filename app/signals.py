@@ -32,6 +32,13 @@ the amending transaction, with ``proposal_id``, ``person_id``, ``occupation``, `
 ``certificate_no`` of the level record that was deleted and the ``reason`` (the amendment's), so the
 certificates feature can revoke the ``level`` certificate with it."""
 
+certificate_issued = _signals.signal("certificate_issued")
+"""A certificate got its number: sent inside the issuing transaction with ``certificate_id``."""
+
+certificate_revoked = _signals.signal("certificate_revoked")
+"""A certificate was revoked: sent inside the revoking transaction with ``certificate_id`` (its row holds
+the reason and, when reissued, the replacing certificate)."""
+
 late_entry_checks = _signals.signal("late_entry_checks")
 """Asked before an organizer approves entries on the web, with ``skill_id``: each receiver returns the
 messages (:class:`~app.messages.Message`) saying why an entry approved now comes late (the draw was

@@ -1,30 +1,17 @@
-"""Every task of the queue, in one place so the worker registers them all by importing this module.
+"""Every task of the queue: the worker imports this module, and so registers them all.
 
-Features own the work (:mod:`app.certificates.bulk`); this module only says which of it runs on the
-queue and when.
+Features own their tasks (:mod:`app.certificates.tasks`, :mod:`app.webhooks.tasks`) and enqueue them from
+there; this module only gathers them for the worker (:mod:`app.worker`), so no feature imports another
+through the queue.
 """
 from __future__ import annotations
 
-from huey import crontab
+from app.certificates.tasks import render_certificate_job, resume_stalled_jobs
+from app.webhooks.tasks import deliver_webhook
 
-from app.queue import huey, task_context
-
-
-@huey.task()
-def render_certificate_job(job_id: int) -> None:
-    from app.certificates.bulk import run_job
-    with task_context():
-        run_job(job_id)
-
-
-@huey.periodic_task(crontab(minute="*"))
-def resume_stalled_jobs() -> None:
-    """A job whose worker was killed stops beating; once it is stale it is queued again."""
-    from app.certificates.bulk import stalled_jobs
-    with task_context():
-        for job_id in stalled_jobs():
-            render_certificate_job(job_id)
+__all__ = ["deliver_webhook", "on_worker_start", "render_certificate_job", "resume_stalled_jobs"]
 
 
 def on_worker_start() -> None:
+    """Resume stalled certificate jobs at once rather than at the first minute's tick."""
     resume_stalled_jobs.call_local()

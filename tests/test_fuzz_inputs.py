@@ -24,7 +24,8 @@ from tests.test_permissions import ENDPOINT_ARGS
 
 SAMPLE = {"code": "EV1", "skill_code": "WELD", "token": "not-a-token", "filename": "css/app.css", "criterion": "A",
           "penalty_id": 1, "appeal_id": 1, "reopening_id": 1, "fmt": "csv", "policy": "jiangxi-2019",
-          "line_id": 1, "person_id": 1, "certificate_id": 1, "job_id": 1}
+          "line_id": 1, "person_id": 1, "certificate_id": 1, "job_id": 1, "hook_id": 1,
+          "delivery_uuid": "00000000-0000-0000-0000-000000000000"}
 QUERY_NAMES = ["page", "year", "skill", "status", "unit", "event", "criterion", "next", "q", "registration"]
 SKIPPED = {"auth.logout", "static"}  # logging out would only end the run's session
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1"))

@@ -19,6 +19,7 @@ SAMPLE_ARGS = {
     "code": "EV1", "skill_code": "SK1", "token": "not-a-token", "filename": "css/app.css",
     "criterion": "A", "penalty_id": 1, "appeal_id": 1, "reopening_id": 1, "fmt": "csv",
     "policy": "jiangxi-2019", "line_id": 1, "person_id": 1, "certificate_id": 1, "job_id": 1,
+    "hook_id": 1, "delivery_uuid": "00000000-0000-0000-0000-000000000000",
 }
 # Where an endpoint's ``code`` is not an event code.
 ENDPOINT_ARGS = {

@@ -13,7 +13,7 @@ drawing code (:func:`app.certificates.pdf.render_many`) rather than merged from 
 so production needs no PDF-merging library. It costs a second rendering pass (about as long as the
 first); it is written aside and renamed into place like the rest.
 
-The web puts the job on the task queue (:func:`enqueue`, :mod:`app.tasks`) and a worker process
+The web puts the job on the task queue (:func:`enqueue`, :mod:`app.certificates.tasks`) and a worker process
 runs it. A running job beats (``heartbeat_at``) at each progress commit; a worker claims a job by a
 conditional update, so two messages for one job never render it twice, and a job whose worker was
 killed goes stale and is queued again by the periodic sweep (:func:`stalled_jobs`) — or at once by
@@ -105,7 +105,7 @@ def stalled_jobs() -> list[int]:
 
 def enqueue(job: CertificateJob) -> None:
     """Hand a committed job to the queue (run at once where the queue is immediate: tests)."""
-    from app.tasks import render_certificate_job
+    from app.certificates.tasks import render_certificate_job
     render_certificate_job(job.id)
 
 

@@ -52,6 +52,7 @@ from app.messages import msg
 from app.people.models import SkillLevelRecord
 from app.results.models import Standing
 from app.results.standings import results_of
+from app.signals import certificate_issued, certificate_revoked
 from app.units.models import Unit
 
 DEFAULT_TEMPLATES = {
@@ -279,6 +280,7 @@ def _create(due: Due, number: str, issue_date) -> Certificate:
     db.session.flush()
     audit.record("certificate.issue", "certificate", certificate.number, event_id=due.event.id,
                  after={k: v for k, v in content.items() if k != "id_masked"})
+    certificate_issued.send(certificate.event_id, certificate_id=certificate.id)
     return certificate
 
 
@@ -393,6 +395,7 @@ def revoke(certificate: Certificate, reason: str, *, replaced_by: Certificate | 
                  after={"status": CertificateStatus.REVOKED.value,
                         "replaced_by": replaced_by.number if replaced_by else None},
                  note=reason[:500])
+    certificate_revoked.send(certificate.event_id, certificate_id=certificate.id)
 
 
 def verify_url(certificate: Certificate) -> str:

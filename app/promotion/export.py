@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.events.models import Event
-from app.promotion.models import ProposalStatus
+from app.promotion.models import PromotionProposal, ProposalStatus
 from app.promotion.services import proposals_of
 from scoring.levels import NAMES_ZH
 
@@ -36,21 +36,22 @@ def issuer_of(event: Event) -> str:
 
 
 def approved_rows(event: Event) -> list[dict[str, Any]]:
+    """Every approved promotion that made a level record, one row each (the export's rows)."""
     issuer = issuer_of(event)
-    rows = []
-    for p in proposals_of(event, status=ProposalStatus.APPROVED):
-        record = p.level_record
-        if record is None:
-            continue
-        person = p.person
-        rows.append({"event": event.code, "skill": p.skill.code, "contestant_no": p.registration.contestant_no,
-                     "name": person.name, "id_type": person.id_type.value, "id_number": person.id_number,
-                     "occupation_code": record.occupation_code, "occupation_name": p.skill.occupation_name or "",
-                     "previous_level": p.current_level or "", "level": record.level,
-                     "level_name": NAMES_ZH.get(record.level, record.level), "rule": p.rule or "",
-                     "rule_set": p.rule_set, "certificate_no": record.certificate_no or "",
-                     "issue_date": record.obtained_on.isoformat() if record.obtained_on else "", "issuer": issuer})
-    return rows
+    return [promotion_row(p, issuer) for p in proposals_of(event, status=ProposalStatus.APPROVED)
+            if p.level_record is not None]
+
+
+def promotion_row(p: PromotionProposal, issuer: str) -> dict[str, Any]:
+    """One approved promotion in :data:`COLUMNS` (also the ``promotion.approved`` webhook's data)."""
+    record, person = p.level_record, p.person
+    return {"event": p.event.code, "skill": p.skill.code, "contestant_no": p.registration.contestant_no,
+            "name": person.name, "id_type": person.id_type.value, "id_number": person.id_number,
+            "occupation_code": record.occupation_code, "occupation_name": p.skill.occupation_name or "",
+            "previous_level": p.current_level or "", "level": record.level,
+            "level_name": NAMES_ZH.get(record.level, record.level), "rule": p.rule or "",
+            "rule_set": p.rule_set, "certificate_no": record.certificate_no or "",
+            "issue_date": record.obtained_on.isoformat() if record.obtained_on else "", "issuer": issuer}
 
 
 def export_document(event: Event) -> dict[str, Any]:

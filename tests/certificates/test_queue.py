@@ -64,7 +64,7 @@ def test_a_done_job_is_never_rendered_again(job):
 
 
 def test_the_sweep_queues_stalled_jobs(job):
-    from app.tasks import resume_stalled_jobs
+    from app.certificates.tasks import resume_stalled_jobs
     beat(job, JobState.RUNNING, timedelta(minutes=5))
     resume_stalled_jobs.call_local()   # the queue is immediate in tests: the job runs now
     db.session.expire_all()
