@@ -81,8 +81,13 @@ def register_input_guard(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.api.bearer import limit_per_token
+    from app.api.docs_views import bp as api_docs_bp
     from app.api.marks import bp as api_marks_bp
+    from app.api.reads import bp as api_reads_bp
+    from app.api.results import bp as api_results_bp
     from app.auth.accounts_views import bp as accounts_bp
+    from app.auth.tokens_views import bp as tokens_bp
     from app.auth.views import bp as auth_bp
     from app.certificates.keys_views import bp as certificate_keys_bp
     from app.certificates.views import bp as certificates_bp
@@ -122,15 +127,22 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(operations_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(tickets_bp)
+    app.register_blueprint(tokens_bp)
+    for bp in (api_docs_bp, api_reads_bp, api_results_bp):
+        app.register_blueprint(bp)
+    limit_per_token(api_docs_bp, api_reads_bp, api_results_bp, api_marks_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
     from app import security_headers
+    from app.api import bearer
     from app.auth.permissions import enforce
     from app.operations import request_hooks
 
     # Request id, timing, metrics and the log line first, around everything else.
     request_hooks.register(app)
+    # Bearer tokens are checked before the permission table, which then sees the token's user.
+    bearer.register(app)
     # Runs after CSRFProtect's hook; both must pass.
     app.before_request(enforce)
     security_headers.register(app)

@@ -146,6 +146,8 @@ class Config:
     # Strict-Transport-Security on HTTPS responses (app.security_headers); None turns it off.
     HSTS = "max-age=31536000; includeSubDomains"
     ONE_TIME_LINK_LIFETIME = timedelta(days=14)
+    # Requests of one API token across the whole API (app.api.bearer); a session's are not counted here.
+    API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT", "300 per minute")
     # Submissions of the public self-registration form per client address per hour. Generous, as a
     # school's students may all register from one address behind the campus gateway.
     SELF_REGISTRATION_MAX_PER_HOUR = 20

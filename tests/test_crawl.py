@@ -46,6 +46,14 @@ NOT_LINKS = {
     "results.public_event": "public: opened by anyone, linked for organizers and unit admins",
     "accounts.claim": "public: linked from the login page for contestants without an account",
     "tickets.ticket_page": "opened from an admission ticket's QR code by a phone's camera",
+    "api_reads.events": "the integration API: JSON for other systems (its paths are in /api/v1/openapi.json)",
+    "api_reads.event": "the integration API",
+    "api_reads.skills": "the integration API",
+    "api_reads.units": "the integration API",
+    "api_results.published_skills": "the integration API",
+    "api_results.table": "the integration API",
+    "api_docs.openapi": "the API's document, loaded by the reference page's script",
+    "api_docs.asset": "the reference page's scripts",
 }
 # Pages that need an object the demo has not made yet (issued certificates, finished jobs, …).
 NEEDS_DATA = {

@@ -24,6 +24,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
+from app.api.spec import ErrorBody, documented
+from app.api.tablet_schema import Batch, BatchAnswer, BusyAnswer, Desk
 from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import require
@@ -54,6 +56,7 @@ def desk_for(event_code: str, skill_code: str, *, for_view: bool = True) -> Judg
 
 @bp.route("/tablet/<code>/<skill_code>")
 @allow(Role.EXPERT)
+@documented(answers={200: Desk, 404: ErrorBody}, tags=["tablet"])
 def desk(code: str, skill_code: str):
     found = desk_for(code, skill_code)
     require(found is not None)
@@ -64,6 +67,7 @@ def desk(code: str, skill_code: str):
 
 @bp.route("/marks/batch", methods=["POST"])
 @allow(Role.EXPERT)
+@documented(answers={200: BatchAnswer, 400: ErrorBody, 413: ErrorBody, 503: BusyAnswer}, body=Batch, tags=["tablet"])
 def batch():
     limits = InputLimits.from_config()
     if (request.content_length or 0) > limits.json_bytes:

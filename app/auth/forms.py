@@ -39,3 +39,12 @@ class AccountActionForm(FlaskForm):
     """One button on a row of the accounts page: the row's id travels in the form, not the URL."""
 
     target = IntegerField(validators=[DataRequired()])
+
+
+class NewTokenForm(FlaskForm):
+    """A personal API token: its name, what it may do, the one event it is for (or all) and its lifetime."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    scope = SelectField(_l("Scope"), choices=[("read", _l("Read only")), ("write", _l("Read and write"))])
+    event = SelectField(_l("Event"), choices=[])
+    days = IntegerField(_l("Days valid"), validators=[DataRequired()])

@@ -140,3 +140,37 @@ class ClaimAttempt(db.Model):
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(Moment, index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class TokenScope(enum.StrEnum):
+    """What an API token may do on top of its user's own powers: ``read`` (GET only) or ``write``."""
+
+    READ = "read"
+    WRITE = "write"
+
+
+class ApiToken(db.Model):
+    """A personal API token (:mod:`app.auth.tokens`); only the SHA-256 of its secret is stored.
+
+    It authenticates as its user and can only narrow what the user may do (scope, one event). It works
+    while unrevoked, unexpired, its user active and the user's ``session_version`` the one it was made
+    under: logging out everywhere, a new password or a disabled account end it like a session.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    scope: Mapped[TokenScope] = mapped_column(enum_column(TokenScope))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(16))
+    session_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(Moment)
+    expires_at: Mapped[datetime] = mapped_column(Moment)
+    last_used_at: Mapped[datetime | None] = mapped_column(Moment)
+    revoked_at: Mapped[datetime | None] = mapped_column(Moment)
+
+    user: Mapped[User] = relationship()
+    event = relationship("Event")

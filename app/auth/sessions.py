@@ -23,6 +23,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 
 from app import clock
+from app.api.bearer import uses_bearer
 from app.auth.models import User, UserSession
 from app.extensions import db
 
@@ -68,6 +69,8 @@ def end_all(user: User) -> None:
 
 def load(user_id: str) -> User | None:
     """The user of this request's session, or None (anonymous) if the session was ended."""
+    if uses_bearer():
+        return None  # an API request with a token is that token's alone (app.api.bearer), never the cookie's
     match = _USER_ID.fullmatch(user_id or "")
     key = session.get(SESSION_KEY)
     if match is None or not isinstance(key, str):
