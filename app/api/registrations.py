@@ -13,6 +13,8 @@ empty cell). The model checks only the shape (text, bounded length, no unknown k
 the values is the service's, so a bib of 41 characters is refused with the file's message
 (``contestant_no: is longer than 40 characters``) and not with a schema's. A refused row of a batch
 is located by its path: ``registrations[2].id_number``; the window's problem by ``registration``.
+Rows are numbered from 0 like the paths, so a message naming another row (``B-001 is already on
+row 0``) names ``registrations[0]``.
 
 The list is what the web shows the same user: organizers every registration of the event, a unit
 administrator those of their tree; ID numbers masked, as on the pages.
