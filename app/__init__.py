@@ -133,6 +133,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     limit_per_token(api_docs_bp, api_reads_bp, api_results_bp, api_marks_bp)
     app.register_blueprint(webhooks_bp)
+    from app.api import exchange
+    exchange.register(app)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from app.auth.models import Role, User
 from app.certificates.models import Certificate, CertificateKind
 from app.events.models import Event, Registration
+from app.events.scope import can_organize
 from app.extensions import db
 from app.people.models import SkillLevelRecord
 
@@ -33,6 +35,14 @@ def holder_person_id(certificate: Certificate) -> int | None:
 
 def is_holder(certificate: Certificate, person_id: int | None) -> bool:
     return person_id is not None and holder_person_id(certificate) == person_id
+
+
+def may_hand_out(user: User, certificate: Certificate) -> bool:
+    """Who may take a certificate's PDF or credential (the web's download and the API alike): its
+    holder, when a contestant asks; the event's organizers and admins otherwise."""
+    if user.role == Role.CONTESTANT:
+        return is_holder(certificate, user.person_id)
+    return can_organize(user, certificate.event)
 
 
 def own_certificates(event: Event, person_id: int) -> list[Certificate]:

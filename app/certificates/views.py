@@ -50,7 +50,7 @@ from app.certificates.forms import JobForm, RevokeForm
 from app.certificates.issuing import CertificateError, certificates_of, is_final, parse_kinds, revoke
 from app.certificates.models import Certificate, CertificateJob, CertificateKind, JobState
 from app.certificates.output import render_certificate
-from app.certificates.own import is_holder, own_certificates
+from app.certificates.own import may_hand_out, own_certificates
 from app.certificates.pdf import AWARDS, LEVELS, ROLES
 from app.certificates.vc_jwt import MEDIA_TYPE, certificate_credential
 from app.certificates.verification import GENUINE, REFUSED, REVOKED, UNKNOWN, verdict_key, verification, verify
@@ -279,10 +279,7 @@ def _downloadable(code: str, certificate_id: int) -> Certificate:
     require(event is not None)
     certificate = db.session.get(Certificate, certificate_id)
     require(certificate is not None and certificate.event_id == event.id and not certificate.revoked)
-    if current_user.role == Role.CONTESTANT:
-        require(is_holder(certificate, current_user.person_id))
-    else:
-        require(can_organize(current_user, event))
+    require(may_hand_out(current_user, certificate))
     return certificate
 
 

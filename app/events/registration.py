@@ -157,16 +157,21 @@ def _check(event: Event, rows: list[Row], actor_is_organizer: bool, unit_scope: 
     return _Checked(candidates, roster, findings, window)
 
 
-def register_rows(event: Event, rows: list[Row], *, actor_is_organizer: bool,
-                  unit_scope: set[int] | None) -> list[Registration]:
+def _at_file_row(number: int, finding: Finding) -> Problem:
+    return at_row(number, finding.column, finding.message)
+
+
+def register_rows(event: Event, rows: list[Row], *, actor_is_organizer: bool, unit_scope: set[int] | None,
+                  locate: Callable[[int, Finding], Problem] = _at_file_row) -> list[Registration]:
     """Register a file's rows, or none of them: every problem is reported with its row and column.
 
-    ``unit_scope``: the unit ids the actor may register for (``None``: any unit).
+    ``unit_scope``: the unit ids the actor may register for (``None``: any unit). ``locate`` places a
+    row's finding (a file's ``row 5, id_number`` by default; the API names its JSON path instead).
     """
     if not rows:
         raise InputRefused([Problem("file", msg("has no contestants: expected a row after the header"))])
     checked = _check(event, rows, actor_is_organizer, unit_scope)
-    checked.refuse_if_any(lambda number, f: at_row(number, f.column, f.message))
+    checked.refuse_if_any(locate)
     return _save(event, checked, actor_is_organizer)
 
 

@@ -9,8 +9,6 @@ each approved contestant's attendance. Registrations are named by id in forms on
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,6 +19,7 @@ from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import manageable_unit_ids, require
 from app.errors import DomainError, InputRefused, Problem
+from app.events.acting import Acting, acting_for
 from app.events.models import Attendance, Event, RegistrationStatus
 from app.events.registration import (
     CONTESTANT_COLUMNS,
@@ -56,25 +55,10 @@ ORGANIZERS = (Role.ADMIN, Role.ORGANIZER)
 REGISTRARS = (Role.ADMIN, Role.ORGANIZER, Role.UNIT_ADMIN)
 
 
-@dataclass(frozen=True)
-class Acting:
-    """How the current user registers for one event."""
-
-    organizer: bool
-    unit_ids: set[int] | None  # None: any unit
-
-
 def _event(code: str) -> Event:
     event = event_by_code(code)
     require(event is not None)
     return event
-
-
-def _acting_for(event: Event) -> Acting:
-    if can_organize(current_user, event):
-        return Acting(organizer=True, unit_ids=None)
-    require(current_user.role == Role.UNIT_ADMIN)
-    return Acting(organizer=False, unit_ids=manageable_unit_ids(current_user) or set())
 
 
 def _after_registering(event: Event, acting: Acting):
@@ -118,7 +102,7 @@ def _unit_choices(acting: Acting) -> list[tuple[str, str]]:
 @allow(*REGISTRARS)
 def create(code: str):
     event = _event(code)
-    acting = _acting_for(event)
+    acting = acting_for(current_user, event)
     form = ContestantForm()
     form.unit_code.choices = _unit_choices(acting)
     form.skill_code.choices = skill_choices(event.skills)
@@ -145,7 +129,7 @@ def create(code: str):
 @allow(*REGISTRARS)
 def upload(code: str):
     event = _event(code)
-    acting = _acting_for(event)
+    acting = acting_for(current_user, event)
     form = UploadForm()
     problems: list[Problem] = []
     if form.validate_on_submit():
