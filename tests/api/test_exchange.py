@@ -1,7 +1,8 @@
 """A full exchange as an HR platform runs it, with one write token bound to the event and nothing
 else (no session, no cookie): list the event, register three contestants in one call where one row
 is refused (so nothing is saved) and then the two valid ones, read the standings once published,
-and fetch a certificate's credential and verify it with PyJWT against the published JWKS."""
+fetch a certificate's credential and verify it with PyJWT against the published JWKS, and receive the
+signed ``results.published`` webhook the organizers registered for the event."""
 from __future__ import annotations
 
 import jwt
@@ -13,9 +14,11 @@ from app.certificates.issuing import issue_for_results
 from app.events.models import Registration
 from app.extensions import db
 from app.results.publication import publish
+from app.webhooks import services as webhooks
 from tests.api.helpers import bearer, token_for
 from tests.events.contest import values
 from tests.results.builders import finished_world
+from tests.webhooks.test_delivery import receiver, verified  # noqa: F401  (receiver: a fixture)
 
 JWKS = "/.well-known/jwks.json"
 
@@ -46,8 +49,11 @@ def registered() -> int:
                                                                                    .like("P-%")))
 
 
-def test_a_full_exchange_with_a_token_only(client, world):
+def test_a_full_exchange_with_a_token_only(client, world, receiver):
     headers = bearer(token_for(world.organizer, event=world.event))
+    # the platform's receiver, registered by the organizers on the event's Webhooks page
+    hook = webhooks.add_hook(world.event, receiver.url, ["results.published"])
+    db.session.commit()
 
     # 1. the event, as the token sees the list of events
     events = client.get("/api/v1/events", headers=headers)
@@ -71,7 +77,8 @@ def test_a_full_exchange_with_a_token_only(client, world):
 
     # 3. the standings once the organizers publish WELD (done on the web, here by the service)
     publish(world.event, skill=world.weld, final=True)
-    issue_for_results(world.event, world.weld)
+    db.session.commit()
+    issue_for_results(world.event, world.weld)   # a second action on the web, after publishing
     db.session.commit()
     standings = client.get("/api/v1/events/EV1/standings?skill=WELD", headers=headers)
     assert standings.status_code == 200
@@ -94,7 +101,9 @@ def test_a_full_exchange_with_a_token_only(client, world):
     status = client.get(f"/api/v1/verify/{gold['verify_url'].rsplit('/', 1)[1]}")
     assert status.status_code == 200 and status.get_json()["valid"] is True
 
-    # 5. the signed ``results.published`` webhook: issue 18 item 4, built on another branch; its
-    #    receipt on a local server belongs here, after the publication of step 3.
+    # 5. the signed ``results.published`` webhook of step 3's publication, checked as the README says
+    [delivered] = receiver.of_type("results.published")
+    body = verified(delivered, hook.secret)
+    assert (body["event"], body["data"]["skill"], body["data"]["publication"]) == ("EV1", "WELD", "final")
 
     assert client.get_cookie("session") is None  # the whole exchange ran without a session
