@@ -64,11 +64,18 @@ def findings(error: ValidationError, where: str = "") -> list[Finding]:
     seen: set[str] = set()
     for detail in error.errors(include_url=False):
         located = path(detail["loc"], where)
-        if located in seen:  # a union reports each failed member at the same place: one problem is enough
+        finding = _finding(located, detail)
+        # A union reports each failed member at the same place (its loc tagged with the member's type):
+        # one problem is enough. Distinct problems of one value (a rule's several refusals) all stay.
+        if (located in seen and _union_member(detail["loc"])) or finding in found:
             continue
         seen.add(located)
-        found.append(_finding(located, detail))
+        found.append(finding)
     return found
+
+
+def _union_member(loc: Iterable[int | str]) -> bool:
+    return any(isinstance(part, str) and part != "[key]" and ("[" in part or part in _TYPE_TAGS) for part in loc)
 
 
 def path(loc: Iterable[int | str], where: str = "") -> str:
@@ -126,11 +133,20 @@ _MESSAGES: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
-def refusing(data: Any, handler: Callable[[Any], Any], refusals: Iterable[tuple[Refusal, str | None]],
+def refuse_every(refusals: Sequence[Refusal]) -> None:
+    """Refuse the value being validated for each of ``refusals`` (none: accept it), all reported where
+    the value is: a list with two unknown tiers has two problems, as the person fixing it needs."""
+    if refusals:
+        raise ValidationError.from_exception_data("refused", [
+            InitErrorDetails(type="value_error", loc=(), input=None, ctx={"error": refusal}) for refusal in refusals])
+
+
+def refusing(data: Any, handler: Callable[[Any], Any], refusals: Iterable[tuple[Refusal, str | None, str | None]],
              fields: Sequence[str] = ()) -> Any:
-    """A wrap validator's ``handler(data)`` with refusals of the table as a whole (which keys it gives)
-    added to pydantic's own problems: each is listed just before the problems of the field it names in
-    ``fields`` (``None``: after them all), so a file's problems keep the order of its keys."""
+    """A wrap validator's ``handler(data)`` with refusals that look at the table as a whole (which keys
+    it gives) added to pydantic's own problems. Each refusal is ``(refusal, at, before)``: reported at
+    the key ``at`` (``None``: the table itself) and listed just before the problems of the field
+    ``before`` in ``fields`` (``None``: after them all), so a file's problems keep the order of its keys."""
     refusals = list(refusals)
     errors: list[Any] = []
     try:
@@ -141,13 +157,14 @@ def refusing(data: Any, handler: Callable[[Any], Any], refusals: Iterable[tuple[
         errors = list(error.errors(include_url=False))
     if not refusals:
         return value
-    for refusal, before in refusals:
-        at = len(errors)
+    for refusal, at, before in refusals:
+        index = len(errors)
         if before is not None:
             position = fields.index(before)
-            at = next((i for i, e in enumerate(errors) if e["loc"] and e["loc"][0] in fields
-                       and fields.index(e["loc"][0]) >= position), len(errors))
-        errors.insert(at, {"type": "value_error", "loc": (), "input": data, "ctx": {"error": refusal}})
+            index = next((i for i, e in enumerate(errors) if e["loc"] and e["loc"][0] in fields
+                          and fields.index(e["loc"][0]) >= position), len(errors))
+        errors.insert(index, {"type": "value_error", "loc": () if at is None else (at,), "input": data,
+                              "ctx": {"error": refusal}})
     raise ValidationError.from_exception_data("refused", [InitErrorDetails(**e) for e in errors])
 
 

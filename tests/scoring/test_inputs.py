@@ -157,8 +157,10 @@ class OneSource(StrictModel):
     @classmethod
     def _one_of_two(cls, data, handler):
         given = [key for key in ("awards", "places") if key in data]
-        return refusing(data, handler, [(Refusal("give one of awards or places"), "awards")] if len(given) != 1
-                        else [], list(cls.model_fields))
+        refusals = [(Refusal("give one of awards or places"), None, "awards")] if len(given) != 1 else []
+        if "places" in data and "first" not in data:
+            refusals.append((Refusal("only with %(key)s", key="first"), "places", None))
+        return refusing(data, handler, refusals, list(cls.model_fields))
 
 
 def test_a_refusal_of_the_whole_table_keeps_the_order_of_the_keys():
@@ -167,7 +169,8 @@ def test_a_refusal_of_the_whole_table_keeps_the_order_of_the_keys():
         "rules[1].first: must be true or false", "rules[1]: give one of awards or places",
         "rules[1].awards: must be a non-empty string", "rules[1].extra: unknown key"]
     assert [str(f) for f in read(OneSource, {})[1]] == ["file: give one of awards or places"]
-    assert read(OneSource, {"places": "x"})[0] == OneSource(places="x")
+    assert [str(f) for f in read(OneSource, {"places": "x"})[1]] == ["places: only with first"]
+    assert read(OneSource, {"places": "x", "first": True})[0] == OneSource(places="x", first=True)
 
 
 def test_the_context_reaches_the_validators():
