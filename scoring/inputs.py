@@ -141,12 +141,16 @@ def refuse_every(refusals: Sequence[Refusal]) -> None:
             InitErrorDetails(type="value_error", loc=(), input=None, ctx={"error": refusal}) for refusal in refusals])
 
 
-def refusing(data: Any, handler: Callable[[Any], Any], refusals: Iterable[tuple[Refusal, str | None, str | None]],
+Location = str | tuple[int | str, ...] | None
+
+
+def refusing(data: Any, handler: Callable[[Any], Any], refusals: Iterable[tuple[Refusal, Location, str | None]],
              fields: Sequence[str] = ()) -> Any:
-    """A wrap validator's ``handler(data)`` with refusals that look at the table as a whole (which keys
-    it gives) added to pydantic's own problems. Each refusal is ``(refusal, at, before)``: reported at
-    the key ``at`` (``None``: the table itself) and listed just before the problems of the field
-    ``before`` in ``fields`` (``None``: after them all), so a file's problems keep the order of its keys."""
+    """A wrap validator's ``handler(data)`` with refusals that look at the table as a whole (which
+    keys it gives) added to pydantic's own problems. Each refusal is ``(refusal, at, before)``: reported
+    at the key ``at`` (a path such as ``("awards", "gold")``; ``None``: the table itself) and listed just
+    before the problems of the field ``before`` in ``fields`` (``None``: after them all), so a file's
+    problems keep the order of its keys."""
     refusals = list(refusals)
     errors: list[Any] = []
     try:
@@ -159,12 +163,12 @@ def refusing(data: Any, handler: Callable[[Any], Any], refusals: Iterable[tuple[
         return value
     for refusal, at, before in refusals:
         index = len(errors)
-        if before is not None:
+        if before is not None:       # an unknown key's problem comes after every field's
             position = fields.index(before)
-            index = next((i for i, e in enumerate(errors) if e["loc"] and e["loc"][0] in fields
-                          and fields.index(e["loc"][0]) >= position), len(errors))
-        errors.insert(index, {"type": "value_error", "loc": () if at is None else (at,), "input": data,
-                              "ctx": {"error": refusal}})
+            index = next((i for i, e in enumerate(errors) if e["loc"] and (
+                e["loc"][0] not in fields or fields.index(e["loc"][0]) >= position)), len(errors))
+        loc = () if at is None else (at,) if isinstance(at, str) else at
+        errors.insert(index, {"type": "value_error", "loc": loc, "input": data, "ctx": {"error": refusal}})
     raise ValidationError.from_exception_data("refused", [InitErrorDetails(**e) for e in errors])
 
 
