@@ -21,7 +21,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -74,7 +74,8 @@ class RuleSet:
 
 
 def _day(value: Any) -> date:
-    if isinstance(value, date):
+    """TOML's date or ``"YYYY-MM-DD"``; a date-time is no date (a rule set starts on a day)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, str):
         try:

@@ -64,7 +64,7 @@ def _groups(value: Any) -> tuple[str, ...]:
     if not value:
         refuse("must list at least one group")
     refuse_every([Refusal("%(value)s is not a group: %(choices)s", value=repr(group), choices=", ".join(GROUPS))
-                  for group in value if group not in GROUPS])
+                  for group in value if not isinstance(group, str) or group not in GROUPS])
     return tuple(g for g in GROUPS if g in value)
 
 
@@ -80,8 +80,9 @@ def _awards(value: Any) -> Awards:
         refuse("must be a list")
     if not value:
         refuse("must list at least one award")
-    refuse_every([Refusal("%(value)s is not an award: %(choices)s", value=repr(award),
-                          choices=", ".join(sorted(AWARD_CODES))) for award in value if award not in AWARD_CODES])
+    choices = ", ".join(sorted(AWARD_CODES))
+    refuse_every([Refusal("%(value)s is not an award: %(choices)s", value=repr(award), choices=choices)
+                  for award in value if not isinstance(award, str) or award not in AWARD_CODES])
     return Awards(tuple(dict.fromkeys(value)))
 
 
@@ -105,7 +106,7 @@ def _level(value: Any, granted: bool) -> str:
 
 
 def _title(value: Any) -> str:
-    if value not in TITLE_CODES:
+    if not isinstance(value, str) or value not in TITLE_CODES:
         refuse("%(value)s is not a title: %(choices)s", value=repr(value), choices=", ".join(sorted(TITLE_CODES)))
     return str(value)
 
