@@ -223,7 +223,7 @@ def _kind_of(text: str) -> str:
         kind = tomllib.loads(text).get("kind")
     except tomllib.TOMLDecodeError as error:
         raise InputRefused([Problem("file", msg("not valid TOML: %(error)s", error=str(error)))]) from None
-    if kind not in READERS:
+    if not isinstance(kind, str) or kind not in READERS:
         # The shared reader names the missing or unknown kind and every other shared problem.
         raise InputRefused(problems_of(parse_rule_set(text)[1]))
     return kind
