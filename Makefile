@@ -38,7 +38,7 @@ test-postgres: translations
 
 # After adding or changing user-facing text: refresh the catalogue, then translate the new entries.
 messages: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k msg -k problem:2 -k refuse -o app/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k msg -k problem:2 -k refuse -k Refusal -k exact_number -o app/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 screenshots: translations

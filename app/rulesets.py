@@ -39,9 +39,9 @@ from app import audit, clock
 from app.db import Moment
 from app.errors import DomainError, InputRefused, Problem
 from app.extensions import db
+from app.inputs import problems_of
 from app.messages import msg
 from scoring import grants, promotion
-from scoring.marks import Finding
 from scoring.rulesets import RuleSetError, parse_rule_set, shipped_codes, shipped_text
 
 GRANTS = "grants"
@@ -101,11 +101,6 @@ class Imported:
 
 
 # --- reading texts --------------------------------------------------------------------------------
-
-def _problems(findings: list[Finding], prefix: str = "") -> list[Problem]:
-    return [Problem(f"{prefix}{f.where}" if f.where else prefix.rstrip(": "), msg(f.template, **f.params))
-            for f in findings]
-
 
 def _newest(kind: str) -> dict[str, RuleSetVersion]:
     """The newest imported version of each code of ``kind`` (one query)."""
@@ -193,13 +188,13 @@ def _read_grants(text: str) -> grants.RuleSet:
     try:
         read = grants.read_rule_set(text, catalogue=catalogue)
     except grants.GrantsError as error:
-        raise InputRefused(_problems(error.findings)) from None
+        raise InputRefused(problems_of(error.findings)) from None
     in_force[read.code] = text
     try:
         _load_grants(in_force)
     except grants.GrantsError as error:
         others = [f for f in error.findings if not f.where.startswith(f"{read.code}.toml")]
-        raise InputRefused(_problems(others or error.findings)) from None
+        raise InputRefused(problems_of(others or error.findings)) from None
     return read
 
 
@@ -207,7 +202,7 @@ def _read_promotion(text: str) -> promotion.PromotionRuleSet:
     try:
         return promotion.read_rule_set(text)
     except RuleSetError as error:
-        raise InputRefused(_problems(error.findings)) from None
+        raise InputRefused(problems_of(error.findings)) from None
 
 
 READERS: dict[str, Callable[[str], Any]] = {GRANTS: _read_grants, PROMOTION: _read_promotion}
@@ -228,9 +223,9 @@ def _kind_of(text: str) -> str:
         kind = tomllib.loads(text).get("kind")
     except tomllib.TOMLDecodeError as error:
         raise InputRefused([Problem("file", msg("not valid TOML: %(error)s", error=str(error)))]) from None
-    if kind not in READERS:
+    if not isinstance(kind, str) or kind not in READERS:
         # The shared reader names the missing or unknown kind and every other shared problem.
-        raise InputRefused(_problems(parse_rule_set(text)[1]))
+        raise InputRefused(problems_of(parse_rule_set(text)[1]))
     return kind
 
 

@@ -13,12 +13,13 @@ Models forbid unknown keys (:class:`StrictModel`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, NoReturn, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import InitErrorDetails
 
 from scoring.marks import Finding, problem
 
@@ -47,10 +48,12 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
-def read(model: type[Model], data: Any, where: str = "") -> tuple[Model | None, list[Finding]]:
-    """``data`` as ``model``, or ``None`` and every problem, each located under ``where``."""
+def read(model: type[Model], data: Any, where: str = "", context: dict[str, Any] | None = None
+         ) -> tuple[Model | None, list[Finding]]:
+    """``data`` as ``model``, or ``None`` and every problem, each located under ``where``; ``context``
+    reaches the validators (``info.context``) for checks across tables, such as ids used once."""
     try:
-        return model.model_validate(data), []
+        return model.model_validate(data, context=context), []
     except ValidationError as error:
         return None, findings(error, where)
 
@@ -61,11 +64,18 @@ def findings(error: ValidationError, where: str = "") -> list[Finding]:
     seen: set[str] = set()
     for detail in error.errors(include_url=False):
         located = path(detail["loc"], where)
-        if located in seen:  # a union reports each failed member at the same place: one problem is enough
+        finding = _finding(located, detail)
+        # A union reports each failed member at the same place (its loc tagged with the member's type):
+        # one problem is enough. Distinct problems of one value (a rule's several refusals) all stay.
+        if (located in seen and _union_member(detail["loc"])) or finding in found:
             continue
         seen.add(located)
-        found.append(_finding(located, detail))
+        found.append(finding)
     return found
+
+
+def _union_member(loc: Iterable[int | str]) -> bool:
+    return any(isinstance(part, str) and part != "[key]" and ("[" in part or part in _TYPE_TAGS) for part in loc)
 
 
 def path(loc: Iterable[int | str], where: str = "") -> str:
@@ -123,6 +133,45 @@ _MESSAGES: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
+def refuse_every(refusals: Sequence[Refusal]) -> None:
+    """Refuse the value being validated for each of ``refusals`` (none: accept it), all reported where
+    the value is: a list with two unknown tiers has two problems, as the person fixing it needs."""
+    if refusals:
+        raise ValidationError.from_exception_data("refused", [
+            InitErrorDetails(type="value_error", loc=(), input=None, ctx={"error": refusal}) for refusal in refusals])
+
+
+Location = str | tuple[int | str, ...] | None
+
+
+def refusing(data: Any, handler: Callable[[Any], Any], refusals: Iterable[tuple[Refusal, Location, str | None]],
+             fields: Sequence[str] = ()) -> Any:
+    """A wrap validator's ``handler(data)`` with refusals that look at the table as a whole (which
+    keys it gives) added to pydantic's own problems. Each refusal is ``(refusal, at, before)``: reported
+    at the key ``at`` (a path such as ``("awards", "gold")``; ``None``: the table itself) and listed just
+    before the problems of the field ``before`` in ``fields`` (``None``: after them all), so a file's
+    problems keep the order of its keys."""
+    refusals = list(refusals)
+    errors: list[Any] = []
+    try:
+        value = handler(data)
+    except ValidationError as error:
+        if not refusals:
+            raise
+        errors = list(error.errors(include_url=False))
+    if not refusals:
+        return value
+    for refusal, at, before in refusals:
+        index = len(errors)
+        if before is not None:       # an unknown key's problem comes after every field's
+            position = fields.index(before)
+            index = next((i for i, e in enumerate(errors) if e["loc"] and (
+                e["loc"][0] not in fields or fields.index(e["loc"][0]) >= position)), len(errors))
+        loc = () if at is None else (at,) if isinstance(at, str) else at
+        errors.insert(index, {"type": "value_error", "loc": loc, "input": data, "ctx": {"error": refusal}})
+    raise ValidationError.from_exception_data("refused", [InitErrorDetails(**e) for e in errors])
+
+
 # --- the product's field types ------------------------------------------------------------------------
 
 def _text(value: Any) -> str:
@@ -168,3 +217,56 @@ Flag = Annotated[bool, BeforeValidator(_flag)]
 """``true`` or ``false`` and nothing else."""
 Day = Annotated[date, BeforeValidator(_day)]
 """A date: TOML's own or ``"YYYY-MM-DD"``."""
+
+
+def exact(value: Any) -> Decimal | None:
+    """An exact number from a whole number, a ``Decimal`` (TOML read with ``parse_float=Decimal``) or
+    text; ``None`` for anything else: a binary float, ``true``, ``"lots"``, infinity or NaN."""
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+        return None
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def within_places(number: Decimal, places: int) -> bool:
+    """At most ``places`` decimals that are not zero (``1.50`` and ``1.500`` have two), read off the
+    digits so that a value too long for ``quantize`` (``1E+30``) is an answer, never an error."""
+    _, digits, exponent = number.as_tuple()
+    return not isinstance(exponent, int) or exponent >= -places or not any(digits[exponent + places:])
+
+
+def exact_number(refusal: str, *, above: Decimal | int | None = None, at_least: Decimal | int | None = None,
+                 at_most: Decimal | int | None = None, places: int | None = None) -> Any:
+    """A field type: an exact ``Decimal`` in bounds (see :func:`exact`), refused with ``refusal`` (one
+    sentence saying what is wanted, as the person who wrote the file reads it)."""
+    def check(value: Any) -> Decimal:
+        number = exact(value)
+        if number is None or (above is not None and number <= above) \
+                or (at_least is not None and number < at_least) or (at_most is not None and number > at_most) \
+                or (places is not None and not within_places(number, places)):
+            refuse(refusal)
+        return number
+    return Annotated[Decimal, BeforeValidator(check)]
+
+
+def one_of(choices: Collection[str]) -> Any:
+    """A field type: one of ``choices``, refused with the choices listed in order of their names."""
+    listed = ", ".join(sorted(choices))
+
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or value not in choices:
+            refuse("%(value)s is not one of %(choices)s", value=repr(value), choices=listed)
+        return value
+    return Annotated[str, BeforeValidator(check)]
+
+
+def whole_number_from(minimum: int) -> Any:
+    """A field type: an integer of at least ``minimum`` as written (no ``5.0``, no ``true``)."""
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            refuse("must be a whole number of at least %(minimum)s", minimum=minimum)
+        return value
+    return Annotated[int, BeforeValidator(check)]

@@ -3,9 +3,10 @@
 Pure Python on ``Decimal``: the grants page, the command line (``grants compute``) and the ledger
 all compute through here, so a line is computed one way. Provinces write their own rules and change
 them, so the rules are TOML data (``scoring/policies/grants/<code>.toml``, one file per rule set
-and version, each rule citing its source), read and validated by :mod:`.loading`; the rule kinds
-are a registry (:mod:`.kinds`); the triggers are plain values the app derives (:mod:`.facts`);
-:func:`compute` returns the lines (:mod:`.compute`). Money has one rounding helper, :func:`fen`.
+and version, each rule citing its source), read and validated by :mod:`.loading` with a model of
+the input layer per rule kind (:mod:`.rule_models`); the rule kinds are a registry (:mod:`.kinds`,
+:mod:`.training_kinds`, sharing :mod:`.context`); the triggers are plain values the app derives
+(:mod:`.facts`); :func:`compute` returns the lines (:mod:`.compute`). Money has one rounding helper, :func:`fen`.
 
 The app calls::
 

@@ -16,9 +16,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .context import Context
 from .core import Explanation, Finding, GrantLine, GrantsError, NotComputed, money, problem, yuan
 from .facts import Facts, facts_problems
-from .kinds import NEEDS, Context, UnitPerSkill
+from .kinds import NEEDS, UnitPerSkill
 from .loading import RuleSet
 
 ZERO = Decimal("0.00")

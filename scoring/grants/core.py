@@ -11,9 +11,10 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..inputs import exact, within_places
 from ..marks import Finding, problem
 from ..tiers import TIERS
 
@@ -45,18 +46,10 @@ def fen(value: Decimal | int) -> Decimal:
 
 def money(value: Any) -> Decimal | None:
     """An amount of yuan from a rule file or a form: 0 ≤ x ≤ MAX_AMOUNT with at most 2 decimals,
-    given as an integer, a ``Decimal`` or a string; ``None`` for anything else (floats never reach
-    here: TOML is read with ``parse_float=Decimal``)."""
-    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
-        return None
-    try:
-        number = Decimal(value.strip() if isinstance(value, str) else value)
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number < 0 or number > MAX_AMOUNT:
-        return None
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2 and any(number.as_tuple().digits[exponent + 2:]):
+    given as an integer, a ``Decimal`` or a string; ``None`` for anything else (a binary float never
+    passes: :func:`scoring.inputs.exact`)."""
+    number = exact(value)
+    if number is None or number < 0 or number > MAX_AMOUNT or not within_places(number, 2):
         return None
     return fen(number)
 

@@ -2,7 +2,8 @@
 
 Top-level keys are exactly formats.md's: ``kind = "grants"``, ``code``, ``name``, ``source``,
 ``valid_from``, ``national_tiers`` (default ``["national"]``), ``exclusive`` (default false) and
-``[[rules]]``, each rule with ``id``, ``kind``, ``source`` and its kind's fields (kinds.py). A file
+``[[rules]]``, each rule with ``id``, ``kind``, ``source`` and its kind's fields, read by the kind's
+model (:mod:`.rule_models`; the header is :class:`GrantRuleSetHeader`, both of the input layer). A file
 with problems is refused whole with every problem and its place (``rules[2].amount``), so an
 organizer who uploads a new version fixes it in one go. TOML is read with ``parse_float=Decimal``:
 ``0.8`` in a file is exactly 0.8, never a binary float.
@@ -20,19 +21,21 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from ..tiers import TIERS
+from pydantic import BeforeValidator, Field, field_validator
+
+from ..inputs import Flag, StrictModel, read, refuse
 from .core import Finding, GrantsError, fen, problem
-from .kinds import ID_PATTERN, KINDS, MISSING, PersonByAward, ReadContext, Reader
+from .kinds import PersonByAward
+from .rule_models import Named, TierCode, rule_model, tier_list
 
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "policies" / "grants"
 CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-TOP_KEYS = ("kind", "code", "name", "source", "valid_from", "national_tiers", "exclusive", "rules")
 DEFAULT_NATIONAL_TIERS = ("national",)
 
 
@@ -70,56 +73,47 @@ class RuleSet:
         return {r.spec.match[0] for r in self.rules if getattr(r.spec, "match", None)}
 
 
-def _valid_from(r: Reader) -> date:
-    value = r.raw("valid_from")
-    if isinstance(value, date):
+def _day(value: Any) -> date:
+    """TOML's date or ``"YYYY-MM-DD"``; a date-time is no date (a rule set starts on a day)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, str):
         try:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    if value is not MISSING:
-        r.add("valid_from", "must be a date (YYYY-MM-DD)")
-    return date.min
+    refuse("must be a date (YYYY-MM-DD)")
 
 
-def _national_tiers(r: Reader) -> tuple[str, ...]:
-    value = r.raw("national_tiers", required=False)
-    if value is MISSING:
-        return DEFAULT_NATIONAL_TIERS
-    if not isinstance(value, list) or not value:
-        r.add("national_tiers", "must list tier codes")
-        return DEFAULT_NATIONAL_TIERS
-    for i, tier in enumerate(value):
-        if tier not in TIERS:
-            r.add(f"national_tiers[{i}]", "%(value)s is not a tier code", value=repr(tier))
-    return tuple(t for t in value if t in TIERS)
+class GrantRuleSetHeader(StrictModel):
+    """A grant rule file's top-level keys (formats.md); its ``rules`` are read one by one after it."""
+
+    kind: str
+    code: Named
+    name: Named
+    source: Named
+    valid_from: Annotated[date, BeforeValidator(_day)]
+    national_tiers: Annotated[tuple[TierCode, ...], BeforeValidator(tier_list)] = DEFAULT_NATIONAL_TIERS
+    exclusive: Flag = False
+    rules: Any = Field(default=None, exclude=True)
+
+    @field_validator("code")
+    @classmethod
+    def _code_shape(cls, code: str) -> str:
+        if not CODE_PATTERN.match(code):
+            refuse("%(value)s must be lower-case letters, digits and hyphens", value=repr(code))
+        return code
 
 
-def _rule(table: Any, where: str, ctx: ReadContext, seen: set[str], found: list[Finding]) -> Rule | None:
+def _rule(table: Any, where: str, context: dict[str, Any], found: list[Finding]) -> Rule | None:
     if not isinstance(table, Mapping):
         found.append(problem(where, "must be a table"))
         return None
-    r = Reader(table, where, found)
-    before = len(found)
-    rule_id = r.text("id")
-    if rule_id and not ID_PATTERN.match(rule_id):
-        r.add("id", "%(value)s must be lower-case letters, digits and underscores", value=repr(rule_id))
-    elif rule_id and rule_id in seen:
-        r.add("id", "%(value)s is used by an earlier rule", value=repr(rule_id))
-    seen.add(rule_id)
-    kind = r.raw("kind")
-    if kind is not MISSING and kind not in KINDS:
-        r.add("kind", "%(value)s is not a rule kind (one of %(choices)s)", value=repr(kind),
-              choices=", ".join(sorted(KINDS)))
-        return None           # its other keys mean nothing without a kind
-    source = r.text("source")
-    if kind is MISSING:
+    read_rule, problems = read(rule_model(table), table, where, context)
+    found += problems
+    if read_rule is None or not hasattr(read_rule, "spec"):
         return None
-    spec = KINDS[kind].read(r, ctx)
-    r.finish()
-    return Rule(rule_id, kind, source, spec) if len(found) == before else None
+    return Rule(read_rule.id, read_rule.kind, read_rule.source, read_rule.spec())
 
 
 def _parse(text: str) -> tuple[RuleSet | None, list[Finding]]:
@@ -128,21 +122,10 @@ def _parse(text: str) -> tuple[RuleSet | None, list[Finding]]:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         return None, [problem("file", "not valid TOML: %(error)s", error=str(error))]
-    found: list[Finding] = []
-    r = Reader(data, "", found)
-    kind = r.raw("kind")
-    if kind is not MISSING and kind != "grants":
-        r.add("kind", "%(value)s is not a grant rule set (kind = \"grants\")", value=repr(kind))
-        return None, found
-    code = r.text("code")
-    if code and not CODE_PATTERN.match(code):
-        r.add("code", "%(value)s must be lower-case letters, digits and hyphens", value=repr(code))
-    name, source = r.text("name"), r.text("source")
-    valid_from = _valid_from(r)
-    national_tiers = _national_tiers(r)
-    exclusive = r.flag("exclusive", False)
-    r.raw("rules", required=False)
-    r.finish()
+    if "kind" in data and data["kind"] != "grants":
+        return None, [problem("kind", "%(value)s is not a grant rule set (kind = \"grants\")",
+                              value=repr(data["kind"]))]
+    header, found = read(GrantRuleSetHeader, data)
     raw_rules = data.get("rules")
     if raw_rules is None or raw_rules == []:
         found.append(problem("rules", "a rule set needs at least one rule"))
@@ -150,12 +133,12 @@ def _parse(text: str) -> tuple[RuleSet | None, list[Finding]]:
     elif not isinstance(raw_rules, list):
         found.append(problem("rules", "must be an array of tables ([[rules]])"))
         raw_rules = []
-    ctx, seen = ReadContext(national_tiers), set()
-    rules = [_rule(table, f"rules[{i}]", ctx, seen, found) for i, table in enumerate(raw_rules)]
-    if found:
+    context = {"national_tiers": header.national_tiers if header else DEFAULT_NATIONAL_TIERS, "rule_ids": set()}
+    rules = [_rule(table, f"rules[{i}]", context, found) for i, table in enumerate(raw_rules)]
+    if found or header is None:
         return None, found
-    return RuleSet(code, name, source, valid_from, national_tiers, bool(exclusive),
-                   tuple(rule for rule in rules if rule is not None)), found
+    return RuleSet(header.code, header.name, header.source, header.valid_from, header.national_tiers,
+                   header.exclusive, tuple(rule for rule in rules if rule is not None)), found
 
 
 def _resolve(rule_set: RuleSet, catalogue: Mapping[str, RuleSet]) -> tuple[RuleSet, list[Finding]]:

@@ -122,6 +122,7 @@ def test_a_bad_promotion_rule_file_lists_every_problem(ctx, tmp_path):
     ("kind = \"grants\"\ncode = [", "rules.toml", "file: not valid TOML"),
     ('kind = "medals"\ncode = "x"\n', "rules.toml", "kind: 'medals' is not a kind of rule set"),
     ('code = "x"\n', "rules.toml", "kind: is required"),
+    ('kind = ["grants"]\ncode = "x"\n', "rules.toml", "kind: ['grants'] is not a kind of rule set"),
     (JIANGXI, "rules.json", "file: .json: a rule set is a .toml file"),
 ])
 def test_files_that_are_no_rule_set_are_refused(ctx, tmp_path, text, name, expected):

@@ -444,3 +444,12 @@ def test_hire_records_are_checked_too():
         "hires[1].unit: is required",
         "hires[1].skill_rise_on: 2025-12-01 is before hired_on 2026-01-05",
     ]
+
+
+def test_a_date_time_and_values_of_the_wrong_shape_are_refused_not_crashed_on():
+    assert problems(HEAD.replace("2026-01-01", "2026-01-01T08:00:00") + PER_SKILL) == [
+        "valid_from: must be a date (YYYY-MM-DD)"]
+    assert problems(HEAD + PER_SKILL.replace('"unit_per_skill"', "[1]")) == [
+        "rules[0].kind: [1] is not a rule kind (one of " + ", ".join(sorted(KINDS)) + ")"]
+    assert problems(HEAD + PER_SKILL.replace('act = "hosting"', "act = {a = 1}")) == [
+        "rules[0].act: {'a': 1} is not one of hosting, organizing, participation"]

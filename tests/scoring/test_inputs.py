@@ -8,9 +8,24 @@ from typing import Literal
 
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from scoring.inputs import Day, Flag, StrictModel, Text, WholeNumber, read, refuse
+from scoring.inputs import (
+    Day,
+    Flag,
+    Refusal,
+    StrictModel,
+    Text,
+    WholeNumber,
+    exact,
+    exact_number,
+    one_of,
+    read,
+    refuse,
+    refusing,
+    whole_number_from,
+    within_places,
+)
 
 
 class Skill(StrictModel):
@@ -97,3 +112,82 @@ def test_any_json_value_is_read_or_refused_with_located_problems(data):
     value, found = read(Event, data)
     assert value is not None or found
     assert all(f.where and f.text for f in found)
+
+
+# --- the generic field types of rule files: exact numbers, choices, counts ----------------------------
+
+class Rule(StrictModel):
+    act: one_of(("hosting", "organizing"))
+    share: exact_number("must be a number above 0 and at most 1", above=0, at_most=1) = Decimal(1)
+    amount: exact_number("must be 0 or more yuan to the fen", at_least=0, at_most=10 ** 8, places=2) = Decimal(0)
+    months: whole_number_from(1) | None = None
+
+
+def rule_problems(**data) -> list[str]:
+    return [str(f) for f in read(Rule, {"act": "hosting", **data})[1]]
+
+
+def test_exact_numbers_are_decimals_never_binary_floats():
+    rule, found = read(Rule, {"act": "hosting", "share": "0.8", "amount": Decimal("12.50")})
+    assert found == [] and rule.share == Decimal("0.8") and rule.amount == Decimal("12.50")
+    for bad in (0.5, True, "half", Decimal("NaN"), Decimal("Infinity"), 0, Decimal("1.01")):
+        assert rule_problems(share=bad) == ["share: must be a number above 0 and at most 1"], bad
+    assert rule_problems(amount=Decimal("1.000")) == []
+    for bad in (Decimal("0.001"), -1, "1E+30000000000"):
+        assert rule_problems(amount=bad) == ["amount: must be 0 or more yuan to the fen"], bad
+    assert exact(" 2.5 ") == Decimal("2.5") and exact(2.5) is None
+    assert within_places(Decimal("1E+30"), 2) and not within_places(Decimal("0.125"), 2)
+
+
+def test_choices_and_counts_are_refused_in_the_products_words():
+    assert rule_problems(act="sponsoring") == ["act: 'sponsoring' is not one of hosting, organizing"]
+    assert rule_problems(act=["hosting"]) == ["act: ['hosting'] is not one of hosting, organizing"]
+    for bad in (0, True, Decimal("5.0"), "5"):
+        assert rule_problems(months=bad) == ["months: must be a whole number of at least 1"], bad
+
+
+class OneSource(StrictModel):
+    """A table giving one of two keys: the refusal of the table is listed where its keys are."""
+
+    first: Flag = False
+    awards: Text | None = None
+    places: Text | None = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _one_of_two(cls, data, handler):
+        given = [key for key in ("awards", "places") if key in data]
+        refusals = [(Refusal("give one of awards or places"), None, "awards")] if len(given) != 1 else []
+        if "places" in data and "first" not in data:
+            refusals.append((Refusal("only with %(key)s", key="first"), "places", None))
+        return refusing(data, handler, refusals, list(cls.model_fields))
+
+
+def test_a_refusal_of_the_whole_table_keeps_the_order_of_the_keys():
+    _, found = read(OneSource, {"first": 1, "awards": "", "places": "x", "extra": 1}, "rules[1]")
+    assert [str(f) for f in found] == [
+        "rules[1].first: must be true or false", "rules[1]: give one of awards or places",
+        "rules[1].awards: must be a non-empty string", "rules[1].extra: unknown key"]
+    assert [str(f) for f in read(OneSource, {})[1]] == ["file: give one of awards or places"]
+    assert [str(f) for f in read(OneSource, {"places": "x"})[1]] == ["places: only with first"]
+    assert read(OneSource, {"places": "x", "first": True})[0] == OneSource(places="x", first=True)
+
+
+def test_the_context_reaches_the_validators():
+    from pydantic import ValidationInfo, field_validator
+
+    class Once(StrictModel):
+        id: Text
+
+        @field_validator("id")
+        @classmethod
+        def _once(cls, value, info: ValidationInfo):
+            if value in info.context["seen"]:
+                refuse("%(id)s is used by an earlier rule", id=value)
+            info.context["seen"].add(value)
+            return value
+
+    context = {"seen": set()}
+    assert read(Once, {"id": "a"}, "rules[0]", context)[1] == []
+    assert [str(f) for f in read(Once, {"id": "a"}, "rules[1]", context)[1]] == [
+        "rules[1].id: a is used by an earlier rule"]

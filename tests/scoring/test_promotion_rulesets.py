@@ -350,3 +350,19 @@ def test_the_generic_reader_knows_the_grant_keys():
 def test_the_generic_reader_refuses_an_unexpected_kind():
     _, found = parse_rule_set(GOOD, kind="grants")
     assert [str(f) for f in found] == ["kind: this is a promotion rule set, not a grants rule set"]
+
+
+def test_values_of_the_wrong_shape_are_refused_not_crashed_on():
+    assert "rules[0].title: [] is not a title: china_skills_award, national_technical_expert, " \
+           "provincial_skills_award, provincial_technical_expert" in problems(with_rule(title="[]"))
+    assert "kind: ['promotion'] is not a kind of rule set: grants, promotion" in problems(
+        with_head(kind='["promotion"]'))
+    assert "rules[0].awards: [1] is not an award: bronze, excellence, first_prize, gold, second_prize, silver, " \
+           "third_prize" in problems(with_rule(ranks="", awards="[[1]]"))
+    assert "rules[0].tiers: [1] is not a tier" in problems(with_rule(tiers="[[1]]"))
+
+
+def test_every_bad_value_of_one_key_is_listed():
+    assert [p for p in problems(with_rule(tiers='["galactic", "special"]')) if ".tiers" in p] == [
+        "rules[0].tiers: 'galactic' is not a tier",
+        "rules[0].tiers: a special contest is matched by its effective tier; name that tier"]

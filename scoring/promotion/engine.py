@@ -1,85 +1,22 @@
-"""Competition as assessment (以赛代评): a placing in a contest → a vocational skill level (promotion.md).
+"""The promotion engine (promotion.md): the ladder, placing conditions, outcomes and :func:`propose`.
 
-Provinces write their own tables, so the rules are data (one rule set per issuing authority and
-version, TOML in ``scoring/policies/promotion/``) applied by one engine, :func:`propose`. Pure
-Python: the proposals page, ``promotion propose`` and ``import event`` all ask this module, so a
-promotion is decided in one place only.
-
-Terms. The ladder (人社部发〔2022〕14号) has eight levels, lowest first (``scoring.levels.LADDER``);
-contests grant only the five numbered ones, ``level5`` 初级工 … ``level1`` 高级技师 (``GRANTABLE``);
-特级技师 and 首席技师 are appointed by employers. A level is always held **in an occupation**; the
-*current level* is the highest a person holds in the skill's occupation (the level declared at
-registration and their own records, as :class:`HeldLevel` values), a level elsewhere counts as
-none. A rule: which contests it covers (``tiers``, optional ``classes``, optional ``team_sizes``),
-which ``groups`` (employee 职工组, student 学生组), one placing condition (``awards``, ``ranks``
-``[first, last]`` or ``top_percent``) and one outcome: ``target`` with optionally ``if_holds`` →
-``then`` ("X; 已具有X的，晋升Y"), or ``one_level_up`` with a ``cap``, or a ``title`` to propose;
-``student_target`` / ``student_if_holds`` / ``student_then`` replace the target for students.
-The engine, per promotion.md: current < target → target; current = if_holds → then; else none.
-
-Every outcome carries its reason as a :class:`~scoring.marks.Finding` (``where`` is the rule id,
-an English template and its values, extracted for translation like every ``problem``). Level
-values are the Chinese names (技师), as the UI shows levels in both languages; awards, titles and
-codes stay codes. A placing is a nested Finding in ``params["placing"]`` (and a missing rule in
-``params["why"]``): the web translates nested values too.
-
-Where promotion.md leaves a choice open, these are the readings:
-
-- **N** of ``top_percent`` is the number of competed entrants ranked in the skill (teams once, as
-  the ranking gives them; absent, withdrawn and disqualified are not counted): rank ≤ ⌈p × N / 100⌉,
-  exact in ``Decimal``. A shared place at the cutoff is in, as for medals.
-- **Rank ranges** are places: ``[6, 20]`` is 6 ≤ rank ≤ 20, so a shared 5th is in ``[1, 5]``.
-- **Several rules met** (placing, group and contest all fit): the one proposing the highest level
-  wins; among equals (or when none promotes) the first in the file, whose reason is given.
-- **if_holds** must be at least ``target`` (a lower level already gets the target first) and
-  ``then`` above ``if_holds``; the shipped sets have ``if_holds = target`` as their sources say.
-  Jiangxi states no "already 技师" clause, so a 技师 placing there gets no promotion.
-- **One level up** from no level (or 学徒工) is 初级工; it never passes the ``cap`` (default
-  ``level1``); a cap or target of 学徒工, 特级技师 or 首席技师 is refused on load.
-- **Groups**: every rule states its ``groups``. Most sources name employees (职工) only, so hunan,
-  hainan, jiangxi and zhenxing cover employees; national-2023 covers both (promotion.md says so),
-  printing and Tianjin have student columns. A candidate whose group is unknown (a skill with no
-  group and none declared) gets no promotion from a rule whose outcome depends on the group (a
-  rule for one group, or one with a student variant), with that reason: the organizer sets the
-  group rather than the engine guessing. Printing's "certificate only" for students 6–20 is the
-  6–20 rule covering employees only.
-- **one_per_year** (Tianjin 同一年内参加竞赛只能晋升一次): any promotion by a contest whose event
-  ended in the same calendar year counts, under whatever rule set and in whatever occupation (the
-  person is promoted once a year), except one from the very event being proposed (proposals are
-  computed again after approvals). It is checked last, so a candidate who would not be promoted
-  anyway is told the real reason. ``Contest.year`` and ``PriorPromotion.year`` are the years the
-  events *ended*.
-- **Titles** (全国技术能手, the provincial technical expert) are proposals, never levels: a rule with
-  a ``title`` has no level outcome, and the title rides along in :attr:`Outcome.titles` (the national
-  top 5, pairs top 3, trios top 2 as three rules with ``team_sizes``). A rule set needs at least one
-  level rule, and only level rules count for coverage.
-- **Coverage** (``import event``): the event's tier — for a ``special`` contest its effective tier,
-  as tiers.md says promotion uses — and class, where a national event without a class is class 1
-  and ``comprehensive`` meets a rule naming class 1 (formats.md). A special contest has no class,
-  so rules naming classes cover it only at the national tier. A rule may not name ``special``.
-- ``valid_from`` is the date the source took effect, shown and kept; it does not refuse contests
-  (an organizer picks the rule set per event). Professional-technical events of the national
-  competition (certificates, not levels) are out of scope, as promotion.md says.
+The rule sets it applies are read by :mod:`scoring.promotion.loading`; the readings of promotion.md
+this engine makes are listed in :mod:`scoring.promotion`.
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from functools import cache
+from decimal import Decimal
 from typing import Any, Protocol
 
-from scoring.levels import LADDER, NAMES_ZH, parse_level
-from scoring.marks import Finding, has_two_decimals, problem
+from scoring.levels import LADDER, NAMES_ZH
+from scoring.marks import Finding, problem
 from scoring.medals import AWARD_CODES
-from scoring.rulesets import RuleSetError, parse_rule_set, shipped_text
-from scoring.tiers import CLASS_CODES, NEEDS_EFFECTIVE_TIER, TIERS
+from scoring.tiers import NEEDS_EFFECTIVE_TIER, TIERS
 
-KIND = "promotion"
-SHIPPED = ("national-2023", "national-industry-printing", "zhenxing-2006", "tianjin-2024", "hunan-2022",
-           "hainan-2023", "jiangxi-2022")
 HIGHEST_GRANTED = "level1"
 LOWEST_GRANTED = "level5"
 GRANTABLE: tuple[str, ...] = LADDER[LADDER.index(LOWEST_GRANTED):LADDER.index(HIGHEST_GRANTED) + 1]
@@ -133,7 +70,7 @@ def _name(level: str | None) -> str:
     return NAMES_ZH[level] if level else ""
 
 
-# --- placing conditions (a registry: the TOML key → its parser) -------------------------------------
+# --- placing conditions ---------------------------------------------------------------------------
 
 class Placing(Protocol):
     def holds(self, rank: int, award: str | None, competed: int) -> bool: ...
@@ -185,45 +122,8 @@ def _percent(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _parse_awards(value: Any, where: str, found: list[Finding]) -> Placing | None:
-    if not isinstance(value, list):
-        found.append(problem(where, "must be a list"))
-        return None
-    if not value:
-        found.append(problem(where, "must list at least one award"))
-    bad = [a for a in value if a not in AWARD_CODES]
-    found += [problem(where, "%(value)s is not an award: %(choices)s", value=repr(a),
-                      choices=", ".join(sorted(AWARD_CODES))) for a in bad]
-    return None if bad or not value else Awards(tuple(dict.fromkeys(value)))
-
-
-def _parse_ranks(value: Any, where: str, found: list[Finding]) -> Placing | None:
-    if (isinstance(value, list) and len(value) == 2 and all(_whole(v) for v in value)
-            and 1 <= value[0] <= value[1]):
-        return Ranks(value[0], value[1])
-    found.append(problem(where, "must be [first, last] with whole numbers 1 ≤ first ≤ last"))
-    return None
-
-
-def _parse_top_percent(value: Any, where: str, found: list[Finding]) -> Placing | None:
-    number: Decimal | None = None
-    if isinstance(value, (int, str, Decimal)) and not isinstance(value, bool):
-        try:
-            number = Decimal(value.strip() if isinstance(value, str) else value)
-        except InvalidOperation:
-            number = None
-    if number is None or not number.is_finite() or not 0 < number <= 100 or not has_two_decimals(number):
-        found.append(problem(where, "must be a number above 0 and at most 100 with at most 2 decimals"))
-        return None
-    return TopPercent(number)
-
-
-PLACINGS: dict[str, Callable[[Any, str, list[Finding]], Placing | None]] = {
-    "awards": _parse_awards, "ranks": _parse_ranks, "top_percent": _parse_top_percent,
-}
-
-
-def _whole(value: Any) -> bool:
+def whole(value: Any) -> bool:
+    """An integer as written, ``True`` being no number."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -455,12 +355,12 @@ def _check(contest: Contest, candidate: Candidate) -> None:
         raise ValueError(f"{contest.tier!r} is not a tier")
     if contest.effective_tier is not None and contest.effective_tier not in set(TIERS) - NEEDS_EFFECTIVE_TIER:
         raise ValueError(f"{contest.effective_tier!r} is not an effective tier")
-    if not _whole(contest.competed) or contest.competed < 0:
+    if not whole(contest.competed) or contest.competed < 0:
         raise ValueError("competed is a whole number from 0")
-    if not _whole(contest.team_size) or contest.team_size < 1:
+    if not whole(contest.team_size) or contest.team_size < 1:
         raise ValueError("team_size is a whole number from 1")
     rank = candidate.rank
-    if rank is not None and (not _whole(rank) or not 1 <= rank <= contest.competed):
+    if rank is not None and (not whole(rank) or not 1 <= rank <= contest.competed):
         raise ValueError(f"rank {rank!r} is not a place from 1 to {contest.competed}")
     if candidate.award is not None and candidate.award not in AWARD_CODES:
         raise ValueError(f"{candidate.award!r} is not an award")
@@ -577,229 +477,3 @@ def coverage_problem(rule_set: PromotionRuleSet, tier: str, event_class: str | N
                        rule_set=code, tier=matched)
     return problem(where, "promotion rule set %(rule_set)s has no rule for tier %(tier)s", rule_set=code,
                    tier=matched or tier)
-
-
-# --- loading (TOML) ------------------------------------------------------------------------------------
-
-RULE_KEYS = frozenset({"id", "source", "tiers", "classes", "groups", *PLACINGS, "target", "if_holds", "then",
-                       "one_level_up", "cap", "student_target", "student_if_holds", "student_then", "title",
-                       "team_sizes"})
-STUDENT_KEYS = ("student_target", "student_if_holds", "student_then")
-
-
-def load_rule_set(text: str) -> tuple[PromotionRuleSet | None, list[Finding]]:
-    """A promotion rule set from TOML, or ``None`` with every problem found."""
-    doc, found = parse_rule_set(text, KIND)
-    if doc is None:
-        return None, found
-    one_per_year = doc.settings.get("one_per_year")
-    if one_per_year is None:
-        found.append(problem("one_per_year", "is required"))
-    elif not isinstance(one_per_year, bool):
-        found.append(problem("one_per_year", "must be true or false"))
-    rules = [rule for table, where in zip(doc.rules, doc.rule_paths)
-             if (rule := _rule(table, where, found)) is not None]
-    if rules and len(rules) == len(doc.rules) and all(r.outcome is None for r in rules):
-        found.append(problem("rules", "a promotion rule set needs at least one rule with a level outcome"))
-    if found or doc.valid_from is None:
-        return None, found
-    return PromotionRuleSet(code=doc.code, name=doc.name, source=doc.source, valid_from=doc.valid_from,
-                            one_per_year=bool(one_per_year), rules=tuple(rules)), found
-
-
-def read_rule_set(text: str) -> PromotionRuleSet:
-    """As :func:`load_rule_set`, raising :class:`~scoring.rulesets.RuleSetError` with every problem."""
-    rule_set, found = load_rule_set(text)
-    if rule_set is None:
-        raise RuleSetError(found)
-    return rule_set
-
-
-@cache
-def shipped_rule_set(code: str) -> PromotionRuleSet:
-    """One of the shipped rule sets (``SHIPPED``); ``KeyError`` for an unknown code."""
-    return read_rule_set(shipped_text(KIND, code))
-
-
-def _rule(table: dict[str, Any], where: str, found: list[Finding]) -> Rule | None:
-    before = len(found)
-    found += [problem(f"{where}.{key}", "unknown key") for key in sorted(map(str, set(table) - RULE_KEYS))]
-    tiers = _tiers(table.get("tiers"), f"{where}.tiers", found)
-    classes = _classes(table.get("classes"), tiers, f"{where}.classes", found)
-    groups = _groups(table.get("groups"), f"{where}.groups", found)
-    placing = _placing(table, where, found)
-    outcome = _level_outcome(table, where, found)
-    student = _student_outcome(table, groups, where, found)
-    title = _title(table.get("title"), f"{where}.title", found)
-    team_sizes = _team_sizes(table.get("team_sizes"), f"{where}.team_sizes", found)
-    has_level = any(key in table for key in ("target", "one_level_up", *STUDENT_KEYS))
-    if "title" in table and has_level:
-        found.append(problem(where, "proposes both a level and a title; write two rules"))
-    elif "title" not in table and "target" not in table and "one_level_up" not in table:
-        found.append(problem(where, "needs an outcome: target, one_level_up or title"))
-    if len(found) > before or tiers is None or groups is None or placing is None:
-        return None
-    return Rule(id=str(table.get("id", "")), source=str(table.get("source", "")).strip(), tiers=tiers,
-                groups=groups, placing=placing, classes=classes or (), outcome=outcome,
-                student_outcome=student, title=title, team_sizes=team_sizes)
-
-
-def _tiers(value: Any, where: str, found: list[Finding]) -> tuple[str, ...] | None:
-    if value is None:
-        found.append(problem(where, "is required"))
-        return None
-    if not isinstance(value, list):
-        found.append(problem(where, "must be a list"))
-        return None
-    if not value:
-        found.append(problem(where, "must list at least one tier"))
-        return None
-    ok = True
-    for tier in value:
-        if tier in NEEDS_EFFECTIVE_TIER:
-            found.append(problem(where, "a special contest is matched by its effective tier; name that tier"))
-            ok = False
-        elif tier not in TIERS:
-            found.append(problem(where, "%(value)s is not a tier", value=repr(tier)))
-            ok = False
-    return tuple(dict.fromkeys(value)) if ok else None
-
-
-def _classes(value: Any, tiers: tuple[str, ...] | None, where: str, found: list[Finding]
-             ) -> tuple[str, ...] | None:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        found.append(problem(where, "must be a list"))
-        return None
-    if any(isinstance(v, bool) or not isinstance(v, (int, str)) for v in value):
-        found.append(problem(where, "must list classes: %(choices)s", choices=", ".join(CLASS_CODES)))
-        return None
-    classes = tuple(dict.fromkeys(str(v).strip() for v in value))
-    bad = [(klass, tier) for klass in classes for tier in tiers or () if klass not in TIERS[tier].classes]
-    found += [problem(where, "%(value)s is not a class of tier %(tier)s", value=repr(klass), tier=tier)
-              for klass, tier in bad]
-    return None if bad else classes
-
-
-def _groups(value: Any, where: str, found: list[Finding]) -> tuple[str, ...] | None:
-    if value is None:
-        found.append(problem(where, "is required"))
-        return None
-    if not isinstance(value, list):
-        found.append(problem(where, "must be a list"))
-        return None
-    if not value:
-        found.append(problem(where, "must list at least one group"))
-        return None
-    bad = [g for g in value if g not in GROUPS]
-    found += [problem(where, "%(value)s is not a group: %(choices)s", value=repr(g),
-                      choices=", ".join(GROUPS)) for g in bad]
-    return None if bad else tuple(g for g in GROUPS if g in value)
-
-
-def _placing(table: dict[str, Any], where: str, found: list[Finding]) -> Placing | None:
-    given = [key for key in PLACINGS if key in table]
-    if not given:
-        found.append(problem(where, "needs one placing condition: awards, ranks or top_percent"))
-        return None
-    if len(given) > 1:
-        found.append(problem(where, "has more than one placing condition (%(keys)s); give one",
-                             keys=", ".join(given)))
-        return None
-    return PLACINGS[given[0]](table[given[0]], f"{where}.{given[0]}", found)
-
-
-def _level(table: dict[str, Any], key: str, where: str, found: list[Finding], granted: bool) -> str | None:
-    """A level code (or Chinese name) from ``table[key]``; a granted one is 初级工 … 高级技师."""
-    value = table.get(key)
-    if value is None:
-        return None
-    level = parse_level(value) if isinstance(value, str) else None
-    if level is None:
-        found.append(problem(f"{where}.{key}", "%(value)s is not a skill level", value=repr(value)))
-        return None
-    if granted and level_index(level) > level_index(HIGHEST_GRANTED):
-        found.append(problem(f"{where}.{key}", "no contest grants %(level)s; the highest is level1 (高级技师)",
-                             level=level))
-        return None
-    if granted and level_index(level) < level_index(LOWEST_GRANTED):
-        found.append(problem(f"{where}.{key}", "no contest grants %(level)s; the lowest is level5 (初级工)",
-                             level=level))
-        return None
-    return level
-
-
-def _target(table: dict[str, Any], where: str, found: list[Finding], prefix: str = "") -> Target | None:
-    """``target`` / ``if_holds`` / ``then`` (or their ``student_`` forms), checked together."""
-    t_key, h_key, n_key = f"{prefix}target", f"{prefix}if_holds", f"{prefix}then"
-    target = _level(table, t_key, where, found, granted=True)
-    holds = _level(table, h_key, where, found, granted=False)
-    then = _level(table, n_key, where, found, granted=True)
-    if h_key in table and n_key not in table:
-        found.append(problem(f"{where}.{h_key}", "needs %(then)s (the level a holder of %(if_holds)s gets)",
-                             then=n_key, if_holds=h_key))
-    if n_key in table and h_key not in table:
-        found.append(problem(f"{where}.{n_key}", "needs %(key)s", key=h_key))
-    if holds is not None and then is not None and level_index(then) <= level_index(holds):
-        found.append(problem(f"{where}.{n_key}", "must be above %(key)s (%(level)s)", key=h_key, level=holds))
-    if holds is not None and target is not None and level_index(holds) < level_index(target):
-        found.append(problem(f"{where}.{h_key}", "must be at least %(target)s (%(level)s); a lower level "
-                                                 "already gets %(target)s", target=t_key, level=target))
-    return None if target is None else Target(target, holds, then)
-
-
-def _level_outcome(table: dict[str, Any], where: str, found: list[Finding]) -> Target | OneLevelUp | None:
-    up = table.get("one_level_up", False)
-    if not isinstance(up, bool):
-        found.append(problem(f"{where}.one_level_up", "must be true or false"))
-        up = False
-    target = _target(table, where, found)
-    if up and "target" in table:
-        found.append(problem(where, "has both target and one_level_up; give one"))
-    if "target" not in table:
-        for key in ("if_holds", "then"):
-            if key in table:
-                found.append(problem(f"{where}.{key}", "only with %(key)s", key="target") if up
-                             else problem(f"{where}.{key}", "needs %(key)s", key="target"))
-    cap = _level(table, "cap", where, found, granted=True)
-    if "cap" in table and not up:
-        found.append(problem(f"{where}.cap", "only with %(key)s", key="one_level_up"))
-    if up:
-        return OneLevelUp(cap or HIGHEST_GRANTED)
-    return target
-
-
-def _student_outcome(table: dict[str, Any], groups: tuple[str, ...] | None, where: str,
-                     found: list[Finding]) -> Target | None:
-    given = [key for key in STUDENT_KEYS if key in table]
-    if not given:
-        return None
-    student = _target(table, where, found, prefix="student_")
-    if "student_target" not in table:
-        found.append(problem(f"{where}.{given[0]}", "needs %(key)s", key="student_target"))
-    if groups is not None and "student" not in groups:
-        found.append(problem(f"{where}.{given[0]}", "the rule does not cover students"))
-    elif groups == ("student",):
-        found.append(problem(f"{where}.{given[0]}",
-                             "the rule covers students only; write their outcome in target"))
-    return student
-
-
-def _title(value: Any, where: str, found: list[Finding]) -> str | None:
-    if value is None:
-        return None
-    if value not in TITLE_CODES:
-        found.append(problem(where, "%(value)s is not a title: %(choices)s", value=repr(value),
-                             choices=", ".join(sorted(TITLE_CODES))))
-        return None
-    return str(value)
-
-
-def _team_sizes(value: Any, where: str, found: list[Finding]) -> tuple[int, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not value or not all(_whole(v) and v >= 1 for v in value):
-        found.append(problem(where, "must list whole numbers from 1"))
-        return ()
-    return tuple(dict.fromkeys(value))
