@@ -13,11 +13,13 @@ by the application factory, decides at the end of every request (the model is in
 Named exceptions, each saying so where it happens: a refused try that must still count (a failed
 login, a wrong claim code, a self-registration or results look-up over its limit) calls
 :func:`keep_refused_attempt`, and the request commits all the same; the tablet batch commits each
-mark with :func:`commit_item`, so one item never undoes another. Outside web requests, the
+mark with :func:`commit_item`, so one item never undoes another. What must wait for the commit
+(handing a job to the worker) is given to :func:`after_commit`. Outside web requests, the
 certificate job runner commits its progress and the command line has its own ``cli_transaction``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlparse
 
 from flask import Flask, Response, flash, jsonify, redirect, request, url_for
@@ -28,6 +30,7 @@ from app.messages import translated, translated_where
 
 # Kept in the WSGI environ, which belongs to one request (``g`` may outlive it, as in tests).
 _KEEP_KEY, _TARGET_KEY, _HEADING_KEY = "jingsai.keep_refused", "jingsai.refusal_target", "jingsai.refusal_heading"
+_AFTER_KEY = "jingsai.after_commit"
 
 
 def install(app: Flask) -> None:
@@ -35,6 +38,7 @@ def install(app: Flask) -> None:
     commit happens before they log the response)."""
     app.register_error_handler(DomainError, _refused)
     app.after_request(_end)
+    app.teardown_request(_crashed)
 
 
 def keep_refused_attempt() -> None:
@@ -51,6 +55,12 @@ def refusals_return_to(url: str, heading: str | None = None) -> None:
     request.environ[_HEADING_KEY] = heading
 
 
+def after_commit(action: Callable[[], object]) -> None:
+    """Run ``action`` once the request's writes are committed, and never if they are rolled back:
+    a queued job must find its row (the certificate job is handed to the worker this way)."""
+    request.environ.setdefault(_AFTER_KEY, []).append(action)
+
+
 def commit_item() -> None:
     """Commit what the request wrote so far: only for a view whose items are independent
     transactions (the tablet batch: a refused or conflicting mark never undoes another)."""
@@ -62,12 +72,21 @@ def _end(response: Response) -> Response:
     status = response.status_code
     if status < 400 or (request.environ.get(_KEEP_KEY) and status < 500):
         db.session.commit()
+        for action in request.environ.pop(_AFTER_KEY, []):
+            action()
     else:
         db.session.rollback()
     return response
 
 
-def problems_of(refusal: DomainError) -> list[Problem]:
+def _crashed(error: BaseException | None) -> None:
+    """An exception no handler answered (re-raised where exceptions propagate: tests, debugging)
+    ends the request without a response, so :func:`_end` never saw it: nothing it wrote stays."""
+    if error is not None:
+        db.session.rollback()
+
+
+def _problems(refusal: DomainError) -> list[Problem]:
     """Every located problem of a refusal; a plain refusal is one problem without a place."""
     if isinstance(refusal, InputRefused):
         return refusal.problems
@@ -83,7 +102,7 @@ def _refused(refusal: DomainError):
     """Roll back (unless the attempt is kept), then show every problem where the user acts."""
     if not request.environ.get(_KEEP_KEY):
         db.session.rollback()
-    problems = problems_of(refusal)
+    problems = _problems(refusal)
     if wants_json():
         return jsonify(error="; ".join(_line(p) for p in problems),
                        problems=[{"where": p.where, "message": translated(p.message)} for p in problems]), 422
