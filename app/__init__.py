@@ -28,6 +28,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_input_guard(app)
     register_blueprints(app)
     register_request_hooks(app)
+    register_transaction_boundary(app)
     register_error_handlers(app)
     register_cli(app)
     register_template_helpers(app)
@@ -150,6 +151,12 @@ def register_request_hooks(app: Flask) -> None:
     # Runs after CSRFProtect's hook; both must pass.
     app.before_request(enforce)
     security_headers.register(app)
+
+
+def register_transaction_boundary(app: Flask) -> None:
+    """After the request hooks, so each request commits (or rolls back) before its log line."""
+    from app.transaction import install
+    install(app)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -37,12 +37,13 @@ class InputRefused(DomainError):
         super().__init__("; ".join(str(p) for p in problems))
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
+    """API clients and JSON requests get a JSON body, not an HTML page, for an error."""
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def _page(status: int, title: str, message: str):
-    if _wants_json():
+    if wants_json():
         return jsonify(error=message), status
     return render_template("error.html", status=status, title=title, message=message), status
 

@@ -216,7 +216,7 @@ def test_web_upload_uses_the_same_parser(client, make, units_file, tmp_path):
     doc["skills"][0]["quota_per_unit"] = 0
     response = client.post("/events/import", data={"file": (io.BytesIO(json.dumps(doc).encode()), "e.json")},
                            content_type="multipart/form-data")
-    assert response.status_code == 200
+    assert response.status_code == 422  # a page showing a refusal: the request rolls back
     assert "skills[0].quota_per_unit" in response.get_data(as_text=True)
     assert count(Event) == 0
     response = client.post("/events/import", data={"file": (io.BytesIO(json.dumps(EVENT).encode()), "e.json")},

@@ -61,7 +61,6 @@ def create():
     event = db.session.scalar(select(Event).where(Event.code == form.event.data)) if form.event.data else None
     _token, secret = tokens.create(current_user, form.name.data.strip(), TokenScope(form.scope.data), event,
                                    form.days.data)
-    db.session.commit()
     return _page(secret=secret)
 
 
@@ -74,6 +73,5 @@ def revoke():
         abort(400)
     token = tokens.revoke(current_user, form.target.data)
     require(token is not None)
-    db.session.commit()
     flash(_("Token %(name)s revoked: it no longer works.", name=token.name), "info")
     return redirect(url_for("tokens.index"))

@@ -26,6 +26,7 @@ from app.events.scope import can_organize
 from app.extensions import db
 from app.i18n import LABELS
 from app.messages import translated
+from app.transaction import keep_refused_attempt, refusals_return_to
 
 bp = Blueprint("accounts", __name__)
 MANAGERS = (Role.ADMIN, Role.ORGANIZER)
@@ -63,10 +64,8 @@ def create():
                                              form.display_name.data.strip(), Role(form.role.data),
                                              form.unit_code.data or None)
     except AuthError as error:
-        db.session.rollback()
         form.username.errors.append(translated(error.args[0]))
         return _page(form, status=400)
-    db.session.commit()
     flash(_("Account %(user)s created.", user=user.username), "info")
     return _page(link=(user.username, link))
 
@@ -85,7 +84,6 @@ def _target_user() -> User:
 def disable():
     user = _target_user()
     accounts.set_active(current_user, user, False)
-    db.session.commit()
     flash(_("Account %(user)s disabled: it can no longer log in.", user=user.username), "info")
     return redirect(url_for("accounts.index"))
 
@@ -95,7 +93,6 @@ def disable():
 def enable():
     user = _target_user()
     accounts.set_active(current_user, user, True)
-    db.session.commit()
     flash(_("Account %(user)s enabled again.", user=user.username), "info")
     return redirect(url_for("accounts.index"))
 
@@ -104,13 +101,8 @@ def enable():
 @allow(*MANAGERS)
 def link():
     user = _target_user()
-    try:
-        url = accounts.issue_link(current_user, user)
-    except AuthError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
-        return redirect(url_for("accounts.index"))
-    db.session.commit()
+    refusals_return_to(url_for("accounts.index"))
+    url = accounts.issue_link(current_user, user)
     return _page(link=(user.username, url))
 
 
@@ -128,13 +120,8 @@ def _target_registration() -> Registration:
 def from_entry():
     registration = _target_registration()
     require(can_organize(current_user, registration.event))
-    try:
-        user, url = accounts.account_for_entry(current_user, registration)
-    except AuthError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
-        return redirect(url_for("accounts.index"))
-    db.session.commit()
+    refusals_return_to(url_for("accounts.index"))
+    user, url = accounts.account_for_entry(current_user, registration)
     flash(_("Account %(user)s created.", user=user.username), "info")
     return _page(link=(user.username, url))
 
@@ -159,7 +146,6 @@ def claim_codes():
     found = sorted(db.session.scalars(_code_registrations()),
                    key=lambda r: (r.event.code, r.skill.code, r.contestant_no))
     rows = [(r, claims.code_of(claims.claim_code(r))) for r in found[:accounts.LISTED]]
-    db.session.commit()
     return render_template("accounts/claim_codes.html", rows=rows, more=max(0, len(found) - accounts.LISTED),
                            action=AccountActionForm(formdata=None))
 
@@ -170,7 +156,6 @@ def regenerate_code():
     registration = _target_registration()
     require(db.session.scalar(_code_registrations().where(Registration.id == registration.id)) is not None)
     claims.regenerate(registration)
-    db.session.commit()
     flash(_("New claim code for %(bib)s: the old one no longer works.", bib=registration.contestant_no), "info")
     return redirect(url_for("accounts.claim_codes") + f"#entry-{registration.id}")
 
@@ -189,20 +174,18 @@ def claim():
             user = claims.claim(form.bib.data, form.id_number.data, form.code.data, request.remote_addr or "?",
                                 username=form.username.data.strip(), password=form.password.data)
         except Throttled as error:
-            db.session.commit()  # the attempt counts
+            keep_refused_attempt()
             flash(translated(error.args[0]), "error")
             status = 429
         except claims.ClaimRefused as error:
-            db.session.commit()
+            keep_refused_attempt()  # a wrong code counts towards the address's limit
             flash(translated(error.args[0]), "error")
             status = 400
-        except AuthError as error:  # username taken or malformed: the code stays unused
-            db.session.rollback()
+        except AuthError as error:  # username taken or malformed: rolled back, the code stays unused
             form.username.errors.append(translated(error.args[0]))
             status = 400
         else:
             sessions.begin(user)
-            db.session.commit()
             flash(_("Your account %(user)s is ready.", user=user.username), "info")
             return redirect(url_for("main.home"))
     elif request.method == "POST":

@@ -50,14 +50,14 @@ def bound_event_id() -> int | None:
 def load_user(_request):
     """Flask-Login's request loader: the token's user, its use recorded and committed at once."""
     from app.accounts import tokens
-    from app.extensions import db
+    from app.transaction import commit_token_use
 
     secret = presented_secret()
     token = tokens.authenticate(secret) if secret else None
     if token is None:
         return None
     tokens.record_use(token, request.method, request.path)
-    db.session.commit()
+    commit_token_use()
     g.api_token = token
     return token.user
 

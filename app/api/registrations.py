@@ -41,7 +41,6 @@ from app.events.eligibility import Finding
 from app.events.models import Attendance, Event, Registration, RegistrationStatus, Skill
 from app.events.registration import CONTESTANT_COLUMNS, register_one, register_rows
 from app.events.services import event_by_code
-from app.extensions import db
 from app.people.idcard import mask
 from app.tabular import Row
 from app.units.models import Unit
@@ -186,10 +185,8 @@ def register(code: str):
     try:
         saved = register_one(event, contestant.cells(), actor_is_organizer=acting.organizer,
                              unit_scope=acting.unit_ids)
-    except InputRefused as refused:
-        db.session.rollback()
+    except InputRefused as refused:   # answered here for the API's own error; the boundary rolls back
         abort(error(422, REFUSED, refused.problems))
-    db.session.commit()
     response = answer(RegistrationOut.of(saved))
     response.status_code = 201
     return response
@@ -216,10 +213,8 @@ def register_many(code: str):
     try:
         saved = register_rows(event, rows, actor_is_organizer=acting.organizer, unit_scope=acting.unit_ids,
                               locate=_in_body)
-    except InputRefused as refused:
-        db.session.rollback()
+    except InputRefused as refused:   # answered here for the API's own error; the boundary rolls back
         abort(error(422, REFUSED, refused.problems))
-    db.session.commit()
     response = answer(Registered(registered=len(saved), items=[RegistrationOut.of(r) for r in saved]))
     response.status_code = 201
     return response

@@ -16,9 +16,10 @@ from app.auth import sessions
 from app.auth.forms import LoginForm, SetPasswordForm
 from app.auth.permissions import allow_authenticated, allow_public
 from app.auth.services import AuthError, Throttled, authenticate, redeem_link
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.ratelimit import client_address, failed_login, login_failures_per_address
 from app.signals import open_self_registrations
+from app.transaction import keep_refused_attempt
 
 bp = Blueprint("auth", __name__)
 
@@ -47,13 +48,11 @@ def login():
         try:
             user = authenticate(form.username.data.strip(), form.password.data, client_address())
         except Throttled:
-            db.session.rollback()
             return _too_many_failures()
         if user is not None:
             sessions.begin(user)
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-        db.session.commit()
+        keep_refused_attempt()  # the failure counts towards the username's limit
         flash(_("Wrong username or password."), "error")
         status = 401
     return render_template("auth/login.html", form=form, open_events=_self_registration()), status
@@ -70,7 +69,6 @@ def _self_registration():
 @allow_authenticated
 def logout():
     sessions.end()
-    db.session.commit()
     return redirect(url_for("auth.login"))
 
 
@@ -82,7 +80,6 @@ def logout_everywhere():
     sessions.end_all(user)
     audit.record("user.logout_everywhere", "user", user.username)
     sessions.end()
-    db.session.commit()
     flash(_("You are logged out on every device."), "info")
     return redirect(url_for("auth.login"))
 
@@ -93,11 +90,9 @@ def login_link(token: str):
     try:
         user = redeem_link(token)
     except AuthError:
-        db.session.rollback()
         return render_template("error.html", status=404, title=_("Link not valid"),
                                message=_("This login link is unknown, used or expired. Ask the organizer for a new one.")), 404
     sessions.begin(user)
-    db.session.commit()
     flash(_("Welcome. Please choose a password for your next logins."), "info")
     return redirect(url_for("auth.password"))
 
@@ -113,7 +108,6 @@ def password():
         # Whoever holds an older cookie (a copy, another device) must log in with the new password.
         sessions.end_all(user)
         sessions.begin(user)
-        db.session.commit()
         flash(_("Password saved. Other devices logged in to this account must log in again."), "info")
         return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

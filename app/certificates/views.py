@@ -11,8 +11,8 @@ revocation shows at the next scan.
 The certificates page (``/events/<code>/certificates``) is for the event's organizers and admins
 (anyone else: 404 for the event, as elsewhere): the certificates with their state, revocation with
 a reason, and bulk jobs with a progress bar fed by a small JSON endpoint, a zip and one merged PDF. Each
-POST is one transaction: the service writes and audits, the view commits or rolls back and shows
-the refusal (post/redirect/get).
+POST is one transaction: the service writes and audits, the request commits or rolls back and shows
+the refusal (post/redirect/get, :mod:`app.transaction`); a bulk job is queued once it is committed.
 
 One certificate's PDF (``/events/<code>/certificates/<id>.pdf``) is rendered on request, never
 stored or cached (``private, no-store``): for the event's organizers, and for the contestant who
@@ -54,14 +54,14 @@ from app.certificates.own import may_hand_out, own_certificates
 from app.certificates.pdf import AWARDS, LEVELS, ROLES
 from app.certificates.vc_jwt import MEDIA_TYPE, certificate_credential
 from app.certificates.verification import GENUINE, REFUSED, REVOKED, UNKNOWN, verdict_key, verification, verify
-from app.errors import DomainError
 from app.events.models import Event
-from app.events.scope import can_organize
+from app.events.organized import organized_event
 from app.events.services import event_by_code
 from app.extensions import cache, db, limiter
 from app.i18n import select_locale
 from app.messages import translated
 from app.ratelimit import verify_rate_limit
+from app.transaction import after_commit, refusals_return_to
 
 bp = Blueprint("certificates", __name__)
 ORGANIZERS = (Role.ADMIN, Role.ORGANIZER)
@@ -133,16 +133,10 @@ def verify_json(token: str) -> Response:
     return response
 
 
-def _event_for_organizer(code: str) -> Event:
-    event = event_by_code(code)
-    require(event is not None and can_organize(current_user, event))
-    return event
-
-
 @bp.route("/events/<code>/certificates")
 @allow(*ORGANIZERS)
 def index(code: str):
-    event = _event_for_organizer(code)
+    event = organized_event(code)
     jobs = db.session.scalars(db.select(CertificateJob).where(CertificateJob.event_id == event.id)
                               .order_by(CertificateJob.id.desc()).limit(10)).all()
     job_form = JobForm()
@@ -179,43 +173,35 @@ def job_state_text(state: JobState | str) -> str:
 @bp.route("/events/<code>/certificates/<int:certificate_id>/revoke", methods=["POST"])
 @allow(*ORGANIZERS)
 def revoke_certificate(code: str, certificate_id: int):
-    event = _event_for_organizer(code)
+    event = organized_event(code)
     certificate = db.session.get(Certificate, certificate_id)
     require(certificate is not None and certificate.event_id == event.id)
     form = RevokeForm()
-    try:
-        if not form.validate_on_submit():
-            raise CertificateError(_("A revocation needs a reason."))
-        revoke(certificate, form.reason.data)
-        db.session.commit()
-        flash(_("Certificate %(number)s revoked.", number=certificate.number), "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]) if error.args else str(error), "error")
-    return redirect(url_for("certificates.index", code=event.code))
+    back = url_for("certificates.index", code=event.code)
+    refusals_return_to(back)
+    if not form.validate_on_submit():
+        raise CertificateError(_("A revocation needs a reason."))
+    revoke(certificate, form.reason.data)
+    flash(_("Certificate %(number)s revoked.", number=certificate.number), "success")
+    return redirect(back)
 
 
 @bp.route("/events/<code>/certificates/jobs", methods=["POST"])
 @allow(*ORGANIZERS)
 def start_job(code: str):
-    event = _event_for_organizer(code)
+    event = organized_event(code)
     form = JobForm()
     form.skill.choices = _skill_choices(event)
-    try:
-        if not form.validate_on_submit():
-            raise CertificateError(_("Choose a skill or every skill, and the kinds of certificates."))
-        only_final = form.skill.data == FINAL_SKILLS
-        skill = event.skill(form.skill.data) if form.skill.data and not only_final else None
-        job = bulk.create_job(event, skill, parse_kinds(",".join(form.kinds.data or ["award"])),
-                              only_final=only_final)
-        db.session.commit()
-        flash(_("%(count)s certificates issued; rendering them now. The zip and the PDF appear when the job is done.",
-                count=job.total), "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]) if error.args else str(error), "error")
-        return redirect(url_for("certificates.index", code=event.code))
-    bulk.enqueue(job)
+    refusals_return_to(url_for("certificates.index", code=event.code))
+    if not form.validate_on_submit():
+        raise CertificateError(_("Choose a skill or every skill, and the kinds of certificates."))
+    only_final = form.skill.data == FINAL_SKILLS
+    skill = event.skill(form.skill.data) if form.skill.data and not only_final else None
+    job = bulk.create_job(event, skill, parse_kinds(",".join(form.kinds.data or ["award"])),
+                          only_final=only_final)
+    flash(_("%(count)s certificates issued; rendering them now. The zip and the PDF appear when the job is done.",
+            count=job.total), "success")
+    after_commit(lambda: bulk.enqueue(job))
     return redirect(url_for("certificates.index", code=event.code))
 
 
@@ -228,7 +214,7 @@ def _job(event: Event, job_id: int) -> CertificateJob:
 @bp.route("/events/<code>/certificates/jobs/<int:job_id>/resume", methods=["POST"])
 @allow(*ORGANIZERS)
 def resume_job(code: str, job_id: int):
-    job = _job(_event_for_organizer(code), job_id)
+    job = _job(organized_event(code), job_id)
     if job.state != JobState.DONE:
         bulk.enqueue(job)
     return redirect(url_for("certificates.index", code=code))
@@ -237,7 +223,7 @@ def resume_job(code: str, job_id: int):
 @bp.route("/events/<code>/certificates/jobs/<int:job_id>.json")
 @allow(*ORGANIZERS)
 def job_status(code: str, job_id: int):
-    job = _job(_event_for_organizer(code), job_id)
+    job = _job(organized_event(code), job_id)
     db.session.refresh(job)
     done = job.state == JobState.DONE
     return jsonify(id=job.id, state=job.state.value, state_text=job_state_text(job.state), done=job.done, total=job.total, error=job.error,
@@ -249,7 +235,7 @@ def job_status(code: str, job_id: int):
 @bp.route("/events/<code>/certificates/jobs/<int:job_id>.zip")
 @allow(*ORGANIZERS)
 def job_zip(code: str, job_id: int):
-    job = _job(_event_for_organizer(code), job_id)
+    job = _job(organized_event(code), job_id)
     path = bulk.zip_path(job)
     if job.state != JobState.DONE or not path.is_file():
         abort(404)
@@ -261,7 +247,7 @@ def job_zip(code: str, job_id: int):
 @allow(*ORGANIZERS)
 def job_pdf(code: str, job_id: int):
     """The job's certificates as one PDF (a page each), for printing in one go."""
-    job = _job(_event_for_organizer(code), job_id)
+    job = _job(organized_event(code), job_id)
     path = bulk.merged_path(job)
     if job.state != JobState.DONE or not path.is_file():
         abort(404)

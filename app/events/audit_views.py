@@ -17,7 +17,8 @@ from app.audit import AuditEntry
 from app.auth.permissions import allow
 from app.clock import SHANGHAI
 from app.events.models import Event
-from app.events.views import ORGANIZERS, _organized_event, bp
+from app.events.organized import organized_event
+from app.events.views import ORGANIZERS, bp
 from app.extensions import db
 
 PAGE_SIZE = 50
@@ -72,7 +73,7 @@ def shown(value) -> str:
 @bp.route("/<code>/audit")
 @allow(*ORGANIZERS)
 def audit_log(code: str):
-    event = _organized_event(code)
+    event = organized_event(code)
     choices = {"actor": _choices(event, AuditEntry.actor), "action": _choices(event, AuditEntry.action)}
     filters, conditions = _filters(event, choices)
     matching = db.session.scalar(select(func.count(AuditEntry.id)).where(*conditions))

@@ -15,7 +15,8 @@ from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import require
 from app.errors import DomainError, InputRefused, Problem
-from app.events.models import Event, PanelMember, PanelRole, Skill
+from app.events.models import PanelMember, PanelRole, Skill
+from app.events.organized import organized_event
 from app.events.panel_forms import AddMemberForm, RemoveMemberForm, RoleForm
 from app.events.panels import (
     JUDGE_COLUMNS,
@@ -31,8 +32,8 @@ from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.i18n import label
-from app.messages import translated
 from app.tabular import read_table, xlsx_template
+from app.transaction import refusals_return_to
 from app.upload_form import UploadForm
 
 bp = Blueprint("panels", __name__)
@@ -58,10 +59,11 @@ def _guard_chief_seat(skill: Skill, *roles: PanelRole) -> None:
         abort(403)
 
 
-def _panel_page(skill: Skill, form: AddMemberForm, problems: list[Problem], created: list[tuple[str, str]]):
+def _panel_page(skill: Skill, form: AddMemberForm, problems: list[Problem], created: list[tuple[str, str]],
+                status: int = 200):
     return render_template("panels/panel.html", skill=skill, event=skill.event, members=panel_of(skill),
                            form=form, problems=problems, created=created, roles=list(PanelRole),
-                           organizer=can_organize(current_user, skill.event))
+                           organizer=can_organize(current_user, skill.event)), status
 
 
 @bp.route("/events/<code>/skills/<skill_code>/panel", methods=["GET", "POST"])
@@ -69,25 +71,20 @@ def _panel_page(skill: Skill, form: AddMemberForm, problems: list[Problem], crea
 def panel(code: str, skill_code: str):
     skill = _editable_skill(code, skill_code)
     form = AddMemberForm()
-    problems: list[Problem] = []
     if form.validate_on_submit():
         _guard_chief_seat(skill, PanelRole(form.role.data))
         try:
             member, link = add_member(skill, username=form.username.data, name=form.name.data or "",
                                       role=form.role.data)
         except InputRefused as refused:
-            db.session.rollback()
-            problems = [p for p in refused.problems if not _attach(form, p)]
-        except DomainError as error:
-            db.session.rollback()
-            problems = [Problem("", error.args[0])]  # a Message: the page translates it
-        else:
-            db.session.commit()
-            if link is None:
-                flash(_("%(user)s added to the panel.", user=member.user.label), "info")
-                return redirect(url_for("panels.panel", code=code, skill_code=skill_code))
-            return _panel_page(skill, AddMemberForm(formdata=None), [], [(member.user.username, link)])
-    return _panel_page(skill, form, problems, [])
+            return _panel_page(skill, form, [p for p in refused.problems if not _attach(form, p)], [], 422)
+        except DomainError as error:  # a Message: the page translates it
+            return _panel_page(skill, form, [Problem("", error.args[0])], [], 422)
+        if link is None:
+            flash(_("%(user)s added to the panel.", user=member.user.label), "info")
+            return redirect(url_for("panels.panel", code=code, skill_code=skill_code))
+        return _panel_page(skill, AddMemberForm(formdata=None), [], [(member.user.username, link)])
+    return _panel_page(skill, form, [], [])
 
 
 def _attach(form: AddMemberForm, problem: Problem) -> bool:
@@ -108,15 +105,11 @@ def panel_role(code: str, skill_code: str):
     member = _member(skill, form.member_id.data)
     role = PanelRole(form.role.data)
     _guard_chief_seat(skill, role, member.role)
-    try:
-        change_role(member, role)
-    except DomainError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
-    else:
-        db.session.commit()
-        flash(_("%(user)s is now %(role)s.", user=member.user.label, role=label("panel_role", role)), "info")
-    return redirect(url_for("panels.panel", code=code, skill_code=skill_code))
+    back = url_for("panels.panel", code=code, skill_code=skill_code)
+    refusals_return_to(back)
+    change_role(member, role)
+    flash(_("%(user)s is now %(role)s.", user=member.user.label, role=label("panel_role", role)), "info")
+    return redirect(back)
 
 
 @bp.route("/events/<code>/skills/<skill_code>/panel/remove", methods=["POST"])
@@ -130,22 +123,15 @@ def panel_remove(code: str, skill_code: str):
     _guard_chief_seat(skill, member.role)
     name = member.user.label
     remove_member(member)
-    db.session.commit()
     flash(_("%(user)s removed from the panel.", user=name), "info")
     return redirect(url_for("panels.panel", code=code, skill_code=skill_code))
-
-
-def _organized_event(code: str) -> Event:
-    event = event_by_code(code)
-    require(event is not None and can_organize(current_user, event))
-    return event
 
 
 @bp.route("/events/<code>/judges/import", methods=["GET", "POST"])
 @allow(Role.ADMIN, Role.ORGANIZER)
 def judges_upload(code: str):
     """The judges file on the web: same parser and checks as ``flask import judges``."""
-    event = _organized_event(code)
+    event = organized_event(code)
     form = UploadForm()
     problems: list[Problem] = []
     if form.validate_on_submit():
@@ -153,20 +139,19 @@ def judges_upload(code: str):
         try:
             result = import_judges(event, read_table(file.read(), file.filename or "", JUDGE_COLUMNS))
         except InputRefused as refused:
-            db.session.rollback()
             problems = refused.problems
         else:
-            db.session.commit()
             return render_template("panels/imported.html", event=event, result=result)
     return render_template("imports/upload.html", form=form, problems=problems,
                            title=_("Import judges into %(code)s", code=event.code), columns=JUDGE_COLUMNS,
-                           template_url=url_for("panels.judges_template", code=event.code))
+                           template_url=url_for("panels.judges_template", code=event.code)), \
+        422 if problems else 200
 
 
 @bp.route("/events/<code>/judges/template.xlsx")
 @allow(Role.ADMIN, Role.ORGANIZER)
 def judges_template(code: str):
-    _organized_event(code)
+    organized_event(code)
     return Response(xlsx_template(JUDGE_COLUMNS),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": "attachment; filename=judges-template.xlsx"})

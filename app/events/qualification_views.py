@@ -10,7 +10,6 @@ from itertools import groupby
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.auth.models import Role
@@ -18,10 +17,8 @@ from app.auth.permissions import allow
 from app.auth.scope import require
 from app.errors import InputRefused, Problem
 from app.events.models import Event, Skill
+from app.events.organized import organized_event
 from app.events.qualification import QualificationError, advance_from_feeder, feeder_entries, target_skill
-from app.events.scope import can_organize
-from app.events.services import event_by_code
-from app.extensions import db
 
 bp = Blueprint("qualification", __name__)
 
@@ -35,12 +32,13 @@ def _matching_code(event: Event, feeder_skill: Skill) -> str:
 @bp.route("/events/<code>/qualification", methods=["GET", "POST"])
 @allow(Role.ADMIN, Role.ORGANIZER)
 def advance(code: str):
-    event = event_by_code(code)
-    require(event is not None and can_organize(current_user, event) and event.feeder_event is not None)
+    event = organized_event(code)
+    require(event.feeder_event is not None)
     entries = feeder_entries(event)
     by_skill = [(skill, list(items)) for skill, items in groupby(entries, key=lambda e: e.registration.skill)]
     form = FlaskForm()  # the CSRF token; the ticked boxes and skill choices are read from the request
     problems: list[Problem] = []
+    status = 200
     ticked: set[int] = set()
     skill_map: dict[str, str] = {}
     if form.validate_on_submit():
@@ -49,15 +47,12 @@ def advance(code: str):
         try:
             advanced = advance_from_feeder(event, sorted(ticked), {k: v for k, v in skill_map.items() if v})
         except InputRefused as refused:
-            db.session.rollback()
-            problems = refused.problems
+            problems, status = refused.problems, 422  # shown on the page: the request rolls back
         except QualificationError as error:
-            db.session.rollback()
-            problems = [Problem("", error.args[0])]  # a Message: the page translates it
+            problems, status = [Problem("", error.args[0])], 422  # a Message: the page translates it
         else:
-            db.session.commit()
             flash(_("%(n)d contestants advanced into %(code)s.", n=len(advanced), code=event.code), "info")
             return redirect(url_for("qualification.advance", code=event.code))
     targets = {s.code: skill_map.get(s.code) or _matching_code(event, s) for s, _items in by_skill}
     return render_template("qualification/advance.html", event=event, feeder=event.feeder_event,
-                           by_skill=by_skill, targets=targets, ticked=ticked, problems=problems, form=form)
+                           by_skill=by_skill, targets=targets, ticked=ticked, problems=problems, form=form), status

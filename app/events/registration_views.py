@@ -18,9 +18,10 @@ from app import clock
 from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import manageable_unit_ids, require
-from app.errors import DomainError, InputRefused, Problem
+from app.errors import InputRefused, Problem
 from app.events.acting import Acting, acting_for
 from app.events.models import Attendance, Event, RegistrationStatus
+from app.events.organized import organized_event
 from app.events.registration import (
     CONTESTANT_COLUMNS,
     approve,
@@ -40,13 +41,13 @@ from app.events.registration_forms import (
     skill_choices,
     unit_choices,
 )
-from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.form_problems import attach_problems
 from app.messages import translated
 from app.numbers import NotANumber, parse_whole
 from app.tabular import read_table, xlsx_template
+from app.transaction import refusals_return_to
 from app.units.models import Unit
 from app.upload_form import UploadForm
 
@@ -64,12 +65,6 @@ def _event(code: str) -> Event:
 def _after_registering(event: Event, acting: Acting):
     endpoint = "registration.manage" if acting.organizer else "registration.entries"
     return redirect(url_for(endpoint, code=event.code))
-
-
-def _organized(code: str) -> Event:
-    event = _event(code)
-    require(can_organize(current_user, event))
-    return event
 
 
 # --- unit administrators ------------------------------------------------------------------------
@@ -107,6 +102,7 @@ def create(code: str):
     form.unit_code.choices = _unit_choices(acting)
     form.skill_code.choices = skill_choices(event.skills)
     problems: list[Problem] = []
+    status = 200
     if form.validate_on_submit():
         values = {column: getattr(form, column).data or "" for column in CONTESTANT_COLUMNS}
         values["birth_date"] = form.birth_date.data.isoformat()
@@ -114,15 +110,13 @@ def create(code: str):
             registration = register_one(event, values, actor_is_organizer=acting.organizer,
                                         unit_scope=acting.unit_ids)
         except InputRefused as refused:
-            db.session.rollback()
             problems = attach_problems(form, refused.problems, {})
+            status = 422  # the page shows the refusal: the request rolls back
         else:
-            message = _("Contestant %(no)s registered.", no=registration.contestant_no)
-            db.session.commit()
-            flash(message, "info")
+            flash(_("Contestant %(no)s registered.", no=registration.contestant_no), "info")
             return _after_registering(event, acting)
     return render_template("registration/form.html", form=form, event=event, acting=acting, problems=problems,
-                           today=clock.today())
+                           today=clock.today()), status
 
 
 @bp.route("/<code>/upload", methods=["GET", "POST"])
@@ -138,16 +132,14 @@ def upload(code: str):
             saved = register_rows(event, read_table(file.read(), file.filename or "", CONTESTANT_COLUMNS),
                                   actor_is_organizer=acting.organizer, unit_scope=acting.unit_ids)
         except InputRefused as refused:
-            db.session.rollback()
             problems = refused.problems
         else:
-            count = len(saved)
-            db.session.commit()
-            flash(_("Registered %(n)d contestants.", n=count), "info")
+            flash(_("Registered %(n)d contestants.", n=len(saved)), "info")
             return _after_registering(event, acting)
     return render_template("imports/upload.html", form=form, problems=problems,
                            title=_("Register contestants from a file: %(event)s", event=event.name),
-                           columns=CONTESTANT_COLUMNS, template_url=url_for("registration.template"))
+                           columns=CONTESTANT_COLUMNS, template_url=url_for("registration.template")), \
+        422 if problems else 200
 
 
 @bp.route("/template.xlsx")
@@ -179,14 +171,18 @@ def _filters(event: Event) -> dict[str, str]:
     return chosen
 
 
+def _list_url(event: Event) -> str:
+    return url_for("registration.manage", code=event.code, **_filters(event))
+
+
 def _back_to_list(event: Event):
-    return redirect(url_for("registration.manage", code=event.code, **_filters(event)))
+    return redirect(_list_url(event))
 
 
 @bp.route("/<code>")
 @allow(*ORGANIZERS)
 def manage(code: str):
-    event = _organized(code)
+    event = organized_event(code)
     filters = _filters(event)
     skill = event.skill(filters.get("skill"))
     status = RegistrationStatus(filters["status"]) if "status" in filters else None
@@ -204,7 +200,7 @@ def manage(code: str):
 @bp.route("/<code>/review", methods=["POST"])
 @allow(*ORGANIZERS)
 def review(code: str):
-    event = _organized(code)
+    event = organized_event(code)
     form = ReviewForm()
     if not form.validate_on_submit():
         abort(400)
@@ -217,39 +213,24 @@ def review(code: str):
         if late:  # after the draw or a lock: the organizer confirms knowing what follows
             return render_template("registration/confirm_late.html", event=event, chosen=chosen,
                                    reasons=[translated(r) for r in late], form=ReviewForm(formdata=None))
-    try:
-        if form.action.data == "approve":
-            count = approve(chosen)
-            message = _("%(n)d registrations approved.", n=count)
-        else:
-            count = reject(chosen, form.reason.data or "")
-            message = _("%(n)d registrations rejected.", n=count)
-    except DomainError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
+    refusals_return_to(_list_url(event))
+    if form.action.data == "approve":
+        flash(_("%(n)d registrations approved.", n=approve(chosen)), "info")
     else:
-        db.session.commit()
-        flash(message, "info")
+        flash(_("%(n)d registrations rejected.", n=reject(chosen, form.reason.data or "")), "info")
     return _back_to_list(event)
 
 
 @bp.route("/<code>/attendance", methods=["POST"])
 @allow(*ORGANIZERS)
 def attendance(code: str):
-    event = _organized(code)
+    event = organized_event(code)
     form = AttendanceForm()
     if not form.validate_on_submit() or not form.registration.data.isdigit():
         abort(400)
     chosen = registrations_by_id(event, [int(form.registration.data)])
     require(bool(chosen))
-    try:
-        changed = set_attendance(chosen[0], Attendance(form.status.data))
-    except DomainError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
-    else:
-        message = _("Attendance of %(no)s saved.", no=chosen[0].contestant_no)
-        db.session.commit()
-        if changed:
-            flash(message, "info")
+    refusals_return_to(_list_url(event))
+    if set_attendance(chosen[0], Attendance(form.status.data)):
+        flash(_("Attendance of %(no)s saved.", no=chosen[0].contestant_no), "info")
     return _back_to_list(event)

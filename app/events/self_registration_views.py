@@ -38,6 +38,7 @@ from app.extensions import db
 from app.form_problems import attach_problems
 from app.messages import translated
 from app.ratelimit import client_address
+from app.transaction import keep_refused_attempt
 
 SESSION_KEY = "self_registration"
 
@@ -68,15 +69,14 @@ def self_register(code: str):
         try:
             registration = submit(event, values, client_address())
         except TooManySubmissions as refused:
-            db.session.commit()  # the try counts
+            keep_refused_attempt()
             flash(translated(refused.args[0]), "error")
             status = 429
         except InputRefused as refused:
-            db.session.commit()  # the try counts; the registration was rolled back to its savepoint
+            keep_refused_attempt()  # the try counts; the registration was rolled back to its savepoint
             problems = attach_problems(form, refused.problems, {})
         else:
             session[SESSION_KEY] = registration.id
-            db.session.commit()
             return redirect(url_for("events.self_registered", code=event.code))
     return render_template("registration/self_form.html", form=form, event=event, problems=problems,
                            team_skills=len(skills) < len(event.skills)), status

@@ -76,12 +76,10 @@ def _edit(unit: Unit | None):
             saved = save_unit(unit, code=form.code.data.strip(), name=form.name.data.strip(),
                               kind=UnitKind(form.kind.data), parent=parent)
         except DomainError as error:
-            db.session.rollback()
             form.code.errors.append(error.args[0])  # a Message: the page translates it
-        else:
-            db.session.commit()
-            flash(_("Unit %(code)s saved.", code=saved.code), "info")
-            return redirect(url_for("units.index"))
+            return render_template("units/form.html", form=form, unit=unit), 422  # rolled back
+        flash(_("Unit %(code)s saved.", code=saved.code), "info")
+        return redirect(url_for("units.index"))
     return render_template("units/form.html", form=form, unit=unit)
 
 
@@ -110,14 +108,12 @@ def upload():
         try:
             result = import_units(read_table(file.read(), file.filename or "", UNIT_COLUMNS))
         except InputRefused as refused:
-            db.session.rollback()
             problems = refused.problems
         else:
-            db.session.commit()
             flash(_("Imported %(n)d units.", n=result.created + result.updated), "info")
             return redirect(url_for("units.index"))
     return render_template("imports/upload.html", form=form, problems=problems, title=_("Import units"),
-                           columns=UNIT_COLUMNS, template_url=url_for("units.template"))
+                           columns=UNIT_COLUMNS, template_url=url_for("units.template")), 422 if problems else 200
 
 
 @bp.route("/template.xlsx")

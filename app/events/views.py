@@ -19,17 +19,16 @@ from app.auth.scope import manageable_unit_ids, require
 from app.errors import InputRefused, Problem
 from app.events.forms import EventForm, SkillForm
 from app.events.models import Event, Skill
+from app.events.organized import organized_event
 from app.events.scope import can_organize
 from app.events.self_registration import allows as allows_self_registration
 from app.events.self_registration import not_open
 from app.events.services import (
-    event_by_code,
     event_document,
     import_event,
     save_event_document,
     skill_document,
 )
-from app.extensions import db
 from app.form_problems import attach_problems
 from app.i18n import label, tier_name
 from app.messages import translated
@@ -38,12 +37,6 @@ from scoring.tiers import TIERS
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 ORGANIZERS = (Role.ADMIN, Role.ORGANIZER)
-
-
-def _organized_event(code: str) -> Event:
-    event = event_by_code(code)
-    require(event is not None and can_organize(current_user, event))
-    return event
 
 
 def _organizes_one_of(codes: list[str]) -> bool:
@@ -58,7 +51,7 @@ def _organizes_one_of(codes: list[str]) -> bool:
 @bp.route("/<code>")
 @allow(*ORGANIZERS)
 def detail(code: str):
-    event = _organized_event(code)
+    event = organized_event(code)
     # For the organizer to share: the public form's link and why it is not open, if it is not.
     self_registration = None
     if allows_self_registration(event):
@@ -115,7 +108,7 @@ def _event_form(event: Event | None):
             "starts_on": event.starts_on, "ends_on": event.ends_on, "registration_opens": event.registration_opens,
             "registration_closes": event.registration_closes, "awards": doc["awards"]
             if isinstance(doc["awards"], str) else "cn_standard"})
-    problems: list[Problem] = []
+    problems: list[Problem] | None = None
     if form.validate_on_submit():
         base = event_document(event) if event is not None else {"skills": []}
         doc = _form_to_document(form, base)
@@ -126,13 +119,16 @@ def _event_form(event: Event | None):
                 saved = save_event_document(doc, update=event is not None,
                                             expected_code=event.code if event else None)
             except InputRefused as refused:
-                db.session.rollback()
                 problems = attach_problems(form, refused.problems, _EVENT_FIELD_OF)
             else:
-                db.session.commit()
                 flash(_("Event %(code)s saved.", code=saved.code), "info")
                 return redirect(url_for("events.detail", code=saved.code))
-    return render_template("events/form.html", form=form, event=event, problems=problems)
+    return render_template("events/form.html", form=form, event=event, problems=problems or []), _status(problems)
+
+
+def _status(problems: list[Problem] | None) -> int:
+    """422 for a page that shows a refusal: the request's transaction rolls back (app.transaction)."""
+    return 200 if problems is None else 422
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -144,7 +140,7 @@ def create():
 @bp.route("/<code>/edit", methods=["GET", "POST"])
 @allow(*ORGANIZERS)
 def edit(code: str):
-    return _event_form(_organized_event(code))
+    return _event_form(organized_event(code))
 
 
 def _skill_form(event: Event, skill: Skill | None):
@@ -154,7 +150,7 @@ def _skill_form(event: Event, skill: Skill | None):
         form.process(data={**doc, "group": doc["group"] or "", "min_level": doc["min_level"] or "",
                            "host_unit": doc["host_unit"] or "", "occupation_code": skill.occupation_code,
                            "occupation_name": skill.occupation_name, "age_reference": skill.age_reference})
-    problems: list[Problem] = []
+    problems: list[Problem] | None = None
     if form.validate_on_submit():
         doc = event_document(event)
         new_skill = {
@@ -176,28 +172,27 @@ def _skill_form(event: Event, skill: Skill | None):
         try:
             save_event_document(doc, update=True, expected_code=event.code)
         except InputRefused as refused:
-            db.session.rollback()
             prefix = f"skills[{position}]."
             field_of = {f"{prefix}{k}": k for k in form._fields}
             field_of |= {f"{prefix}occupation.code": "occupation_code", f"{prefix}occupation.name": "occupation_name"}
             problems = attach_problems(form, refused.problems, field_of)
         else:
-            db.session.commit()
             flash(_("Skill %(code)s saved.", code=new_skill["code"]), "info")
             return redirect(url_for("events.detail", code=event.code))
-    return render_template("events/skill_form.html", form=form, event=event, skill=skill, problems=problems)
+    return (render_template("events/skill_form.html", form=form, event=event, skill=skill, problems=problems or []),
+            _status(problems))
 
 
 @bp.route("/<code>/skills/new", methods=["GET", "POST"])
 @allow(*ORGANIZERS)
 def skill_create(code: str):
-    return _skill_form(_organized_event(code), None)
+    return _skill_form(organized_event(code), None)
 
 
 @bp.route("/<code>/skills/<skill_code>/edit", methods=["GET", "POST"])
 @allow(*ORGANIZERS)
 def skill_edit(code: str, skill_code: str):
-    event = _organized_event(code)
+    event = organized_event(code)
     skill = event.skill(skill_code)
     require(skill is not None)
     return _skill_form(event, skill)
@@ -207,21 +202,19 @@ def skill_edit(code: str, skill_code: str):
 @allow(*ORGANIZERS)
 def upload():
     form = UploadForm()
-    problems: list[Problem] = []
+    problems: list[Problem] | None = None
     if form.validate_on_submit():
         try:
             event = import_event(form.file.data.read())
             if not can_organize(current_user, event):
                 raise InputRefused([Problem("organizers", _("name at least one organizer from your own unit tree"))])
         except InputRefused as refused:
-            db.session.rollback()
             problems = refused.problems
         else:
-            db.session.commit()
             flash(_("Event %(code)s imported.", code=event.code), "info")
             return redirect(url_for("events.detail", code=event.code))
-    return render_template("imports/upload.html", form=form, problems=problems, title=_("Import an event (JSON)"),
-                           columns=None, template_url=None)
+    return render_template("imports/upload.html", form=form, problems=problems or [],
+                           title=_("Import an event (JSON)"), columns=None, template_url=None), _status(problems)
 
 
 from app.events import audit_views, self_registration_views  # noqa: F401  (routes on ``bp``)

@@ -17,13 +17,12 @@ Who (checked here, on top of the role table):
   their tree (default their own): the stored ledger lines of that unit and the units below it, per
   rule set, read only. It shows what the organizers computed; it never computes itself.
 
-Every change is one transaction (the service writes and audits, the view commits, or rolls back and
+Every change is one transaction (the service writes and audits, the request commits, or rolls back and
 shows the refusal) and answers with a redirect back to the page and its filters (post/redirect/get);
 the rule-set upload answers with the page itself, to list a refused file's problems.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
@@ -64,6 +63,7 @@ from app.messages import msg, translated
 from app.numbers import NotANumber, parse_whole
 from app.people.idcard import mask
 from app.rulesets import GRANTS, import_rule_set, rule_sets
+from app.transaction import refusals_return_to
 from app.units.models import Unit
 from app.upload_form import UploadForm
 from scoring import grants
@@ -192,7 +192,11 @@ def _acting_scope(policy: str) -> tuple[Filters, Scope]:
 
 
 def _back(policy: str, filters: Filters):
-    return redirect(url_for("grants.policy_page", policy=policy, **filters.args()))
+    return redirect(_back_url(policy, filters))
+
+
+def _back_url(policy: str, filters: Filters) -> str:
+    return url_for("grants.policy_page", policy=policy, **filters.args())
 
 
 def _valid(form: FlaskForm) -> bool:
@@ -203,18 +207,6 @@ def _valid(form: FlaskForm) -> bool:
         for error in item.errors:
             flash(_("%(field)s: %(error)s", field=item.label.text, error=translated(error)), "error")
     return False
-
-
-def _commit(operation: Callable[[], object], done: Callable[[Any], str]) -> None:
-    """Run one operation as one transaction; a domain refusal rolls it back and is shown."""
-    try:
-        result = operation()
-    except DomainError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
-    else:
-        db.session.commit()
-        flash(done(result), "info")
 
 
 # --- rule sets ------------------------------------------------------------------------------------
@@ -256,12 +248,9 @@ def rule_set_upload():
     try:
         imported = import_rule_set(file.read(), file.filename or "")
     except InputRefused as refused:
-        db.session.rollback()
-        return _render_rule_sets(refused.problems, 422)
+        return _render_rule_sets(refused.problems, 422)  # shown on the page: the request rolls back
     except DomainError as error:
-        db.session.rollback()
         return _render_rule_sets([Problem("file", error.args[0])], 422)
-    db.session.commit()
     if imported.version is None:
         flash(_("%(code)s: this text is the version in force already; nothing was stored.",
                 code=imported.code), "info")
@@ -339,15 +328,13 @@ def compute_lines(policy: str):
     form = ComputeForm()
     if not _valid(form):
         return _back(policy, filters)
-
-    def done(result: Any) -> str:
-        for note in not_computed_messages(result.computation):
-            flash(_("Not computed: %(note)s", note=translated(note)), "error")
-        return _("Computed: %(created)s new, %(updated)s updated, %(removed)s removed, %(changed)s approved "
-                 "line(s) changed, %(unchanged)s unchanged.", created=result.created, updated=result.updated,
-                 removed=result.removed, changed=result.changed, unchanged=result.unchanged)
-
-    _commit(lambda: recompute(scope), done)
+    refusals_return_to(_back_url(policy, filters))
+    result = recompute(scope)
+    for note in not_computed_messages(result.computation):
+        flash(_("Not computed: %(note)s", note=translated(note)), "error")
+    flash(_("Computed: %(created)s new, %(updated)s updated, %(removed)s removed, %(changed)s approved "
+            "line(s) changed, %(unchanged)s unchanged.", created=result.created, updated=result.updated,
+            removed=result.removed, changed=result.changed, unchanged=result.unchanged), "info")
     return _back(policy, filters)
 
 
@@ -370,8 +357,9 @@ def approve_lines(policy: str):
     if not _valid(form):
         return _back(policy, filters)
     lines = _lines_in_scope(policy, scope, list(form.lines.data or []))
-    _commit(lambda: approve(lines, by=f"user:{current_user.username}"),
-            lambda n: _("%(n)s line(s) approved; they are frozen now.", n=n))
+    refusals_return_to(_back_url(policy, filters))
+    approved = approve(lines, by=f"user:{current_user.username}")
+    flash(_("%(n)s line(s) approved; they are frozen now.", n=approved), "info")
     return _back(policy, filters)
 
 
@@ -383,8 +371,9 @@ def line_amount(policy: str, line_id: int):
     form = AmountForm()
     if not _valid(form):
         return _back(policy, filters)
-    _commit(lambda: fill_amount(line, form.amount.data),
-            lambda _r: _("Amount of %(trigger)s saved.", trigger=line.trigger))
+    refusals_return_to(_back_url(policy, filters))
+    fill_amount(line, form.amount.data)
+    flash(_("Amount of %(trigger)s saved.", trigger=line.trigger), "info")
     return _back(policy, filters)
 
 
@@ -395,9 +384,10 @@ def set_policy_budget(policy: str):
     form = BudgetForm()
     if not _valid(form):
         return _back(policy, filters)
-    _commit(lambda: set_budget(policy, form.year.data, form.amount.data),
-            lambda row: _("Budget of %(policy)s for %(year)s set to %(amount)s yuan.", policy=policy,
-                          year=row.year, amount=f"{row.amount:,.2f}"))
+    refusals_return_to(_back_url(policy, filters))
+    row = set_budget(policy, form.year.data, form.amount.data)
+    flash(_("Budget of %(policy)s for %(year)s set to %(amount)s yuan.", policy=policy, year=row.year,
+            amount=f"{row.amount:,.2f}"), "info")
     return _back(policy, filters)
 
 

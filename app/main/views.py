@@ -11,10 +11,9 @@ from sqlalchemy import select
 
 from app.auth.models import Role
 from app.auth.permissions import allow, allow_authenticated
-from app.auth.scope import manageable_unit_ids, require
+from app.auth.scope import manageable_unit_ids
 from app.events.models import Event, EventOrganizer
-from app.events.scope import can_organize
-from app.events.services import event_by_code
+from app.events.organized import organized_event
 from app.extensions import db
 from app.main import board, worklists
 from app.numbers import parse_whole
@@ -54,8 +53,7 @@ def home():
 @allow(Role.ADMIN, Role.ORGANIZER)
 def contest_board(code: str):
     """One row per skill with its stage and next action; the event's pages grouped by stage."""
-    event = event_by_code(code)
-    require(event is not None and can_organize(current_user, event))
+    event = organized_event(code)
     return render_template("main/board.html", event=event, waits=board.board(event), stages=board.STAGES)
 
 

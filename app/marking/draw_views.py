@@ -24,7 +24,7 @@ from wtforms import BooleanField
 from app.audit import AuditEntry
 from app.auth.models import Role, User
 from app.auth.permissions import allow
-from app.errors import DomainError, InputRefused, Problem
+from app.errors import InputRefused, Problem
 from app.events.attendance import check_in
 from app.events.models import RegistrationStatus, Skill
 from app.events.panels import skill_for_chief_or_organizer
@@ -34,8 +34,7 @@ from app.i18n import LABELS
 from app.marking.competitors import Competitor, competitors
 from app.marking.draw import by_workstation, draw_of, extend_draw, has_marks, make_draw, undrawn
 from app.marking.models import Draw, DrawEntry
-from app.marking.views import _commit
-from app.messages import translated
+from app.transaction import refusals_return_to
 
 bp = Blueprint("draw", __name__)
 SKILL_URL = "/events/<code>/skills/<skill_code>"
@@ -118,18 +117,15 @@ def check_in_save(code: str, skill_code: str):
         return redirect(url_for("draw.check_in_page", code=code, skill_code=skill_code))
     statuses = {key.removeprefix(STATUS_FIELD): value for key, value in request.form.items()
                 if key.startswith(STATUS_FIELD)}
+    # A refusal other than the form's (e.g. final results refuse the rebuild the change triggers)
+    # is flashed on the check-in page.
+    refusals_return_to(url_for("draw.check_in_page", code=code, skill_code=skill_code))
     try:
         changed = check_in(skill, statuses)
     except InputRefused as refused:
-        db.session.rollback()
-        return _render_check_in(desk, refused.problems)
-    except DomainError as error:  # e.g. final results refuse the rebuild the change triggers
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
-    else:
-        db.session.commit()
-        flash(ngettext("Check-in saved: %(num)d status changed.", "Check-in saved: %(num)d statuses changed.",
-                       changed) if changed else _("Check-in saved: nothing changed."), "info")
+        return _render_check_in(desk, refused.problems), 422  # shown on the page: the request rolls back
+    flash(ngettext("Check-in saved: %(num)d status changed.", "Check-in saved: %(num)d statuses changed.",
+                   changed) if changed else _("Check-in saved: nothing changed."), "info")
     return redirect(url_for("draw.check_in_page", code=code, skill_code=skill_code))
 
 
@@ -174,7 +170,9 @@ def make(code: str, skill_code: str):
     if not form.validate() or (draw_of(skill) is not None and not form.confirm.data):
         flash(_("Tick the box to confirm that the draw is made again."), "error")
     else:
-        _commit(lambda: make_draw(skill), _("The draw of %(skill)s is made.", skill=skill.code))
+        refusals_return_to(url_for("draw.page", code=code, skill_code=skill_code))
+        make_draw(skill)
+        flash(_("The draw of %(skill)s is made.", skill=skill.code), "info")
     return redirect(url_for("draw.page", code=code, skill_code=skill_code))
 
 
@@ -183,7 +181,9 @@ def make(code: str, skill_code: str):
 def extend(code: str, skill_code: str):
     skill = _desk(code, skill_code).skill
     if DrawForm().validate():
-        _commit(lambda: extend_draw(skill), _("The late check-ins of %(skill)s are drawn.", skill=skill.code))
+        refusals_return_to(url_for("draw.page", code=code, skill_code=skill_code))
+        extend_draw(skill)
+        flash(_("The late check-ins of %(skill)s are drawn.", skill=skill.code), "info")
     return redirect(url_for("draw.page", code=code, skill_code=skill_code))
 
 

@@ -130,11 +130,12 @@ def _summary(skill: Skill, scheme: Scheme) -> dict:
             "source": source, "imported_by": _actor_label(source.imported_by) if source else ""}
 
 
-def _page(skill: Skill, form: SchemeUploadForm | None, problems: list[Problem], by_chief: bool | None):
+def _page(skill: Skill, form: SchemeUploadForm | None, problems: list[Problem], by_chief: bool | None,
+          status: int = 200):
     scheme = load_scheme(skill)
     return render_template("schemes/scheme.html", event=skill.event, skill=skill, scheme=scheme, form=form,
                            problems=problems, frozen=has_marks(skill), chief_uploads=by_chief is True,
-                           **(_summary(skill, scheme) if scheme else {}))
+                           **(_summary(skill, scheme) if scheme else {})), status
 
 
 def _saved_message(outcome: str, filename: str) -> str:
@@ -155,24 +156,20 @@ def scheme(code: str, skill_code: str):
             abort(403)
         return _page(skill, None, [], None)
     form = SchemeUploadForm()
-    problems: list[Problem] = []
     if form.validate_on_submit():
         file = form.file.data
         try:
             source = read_scheme_file(file.read(), file.filename or "",
                                       section_tolerance=skill.event.section_tolerance)
             outcome = save_scheme(skill, source, by_chief_expert=by_chief)
-        except InputRefused as refused:
-            db.session.rollback()
-            problems = refused.problems
+        except InputRefused as refused:  # shown on the page: the request rolls back
+            return _page(skill, form, refused.problems, by_chief, 422)
         except DomainError as error:
-            db.session.rollback()
             form.file.errors = [error.args[0]]  # a Message: the field macro translates it
-        else:
-            db.session.commit()
-            flash(_saved_message(outcome, file.filename or ""), "info")
-            return redirect(url_for("schemes.scheme", code=code, skill_code=skill_code))
-    return _page(skill, form, problems, by_chief)
+            return _page(skill, form, [], by_chief, 422)
+        flash(_saved_message(outcome, file.filename or ""), "info")
+        return redirect(url_for("schemes.scheme", code=code, skill_code=skill_code))
+    return _page(skill, form, [], by_chief)
 
 
 def _download_name(skill: Skill, extension: str) -> str:

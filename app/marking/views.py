@@ -12,10 +12,10 @@ competitor on this page by secret number (:mod:`app.marking.naming`) — criteri
 penalties — and not the free-text reasons, which may name a contestant. Check-in and the draw are on
 their own pages (:mod:`app.marking.draw_views`), linked from here for the chief and the organizers.
 
-Every change is one transaction: the service writes and audits, the view commits, or rolls back
-and shows the refusal. Posts redirect back to the page (post/redirect/get); the upload is the one
-exception: it answers with the page itself, to list a refused file's problems or the spread
-warnings of an accepted one.
+Every change is one transaction: the service writes and audits, the request commits, or rolls
+back and shows the refusal (:mod:`app.transaction`). Posts redirect back to the page
+(post/redirect/get); the upload is the one exception: it answers with the page itself, to list a
+refused file's problems (422) or the spread warnings of an accepted one.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from sqlalchemy import select
 from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import require
-from app.errors import DomainError, InputRefused, Problem
+from app.errors import InputRefused, Problem
 from app.events.models import PanelMember, PanelRole, Skill
 from app.events.panels import member_of
 from app.events.scope import can_organize
@@ -58,6 +58,7 @@ from app.marking.penalties import add_penalty, withdraw_penalty
 from app.marking.teams import marking_members, set_team
 from app.messages import translated
 from app.tabular import read_table, xlsx_template
+from app.transaction import refusals_return_to
 from app.upload_form import UploadForm
 
 bp = Blueprint("marking", __name__)
@@ -130,6 +131,12 @@ def _back(viewer: Viewer, anchor: str):
     return redirect(url_for("marking.page", code=skill.event.code, skill_code=skill.code, _anchor=anchor))
 
 
+def _refusals_back(viewer: Viewer, anchor: str) -> None:
+    """A refused post is shown on the page at the anchor it came from (app.transaction)."""
+    skill = viewer.skill
+    refusals_return_to(url_for("marking.page", code=skill.event.code, skill_code=skill.code, _anchor=anchor))
+
+
 def _valid(form: FlaskForm) -> bool:
     """Validate a posted form; a refusal becomes one flash per problem (the page is redirected to)."""
     if form.validate():
@@ -138,18 +145,6 @@ def _valid(form: FlaskForm) -> bool:
         for error in item.errors:
             flash(_("%(field)s: %(error)s", field=item.label.text, error=translated(error)), "error")
     return False
-
-
-def _commit(operation: Callable[[], object], done: str) -> None:
-    """Run one operation as one transaction; a domain refusal rolls it back and is shown."""
-    try:
-        operation()
-    except DomainError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
-    else:
-        db.session.commit()
-        flash(done, "info")
 
 
 def _render(viewer: Viewer, *, problems: list[Problem] | None = None, imported: MarksImported | None = None):
@@ -180,8 +175,9 @@ def page(code: str, skill_code: str):
 def sign_off_criterion(code: str, skill_code: str, criterion: str):
     viewer = _acting(code, skill_code, lambda v: v.marks)
     state = _state(viewer.skill, criterion)
-    _commit(lambda: sign_off(state.criterion, current_user, state),
-            _("You signed off criterion %(criterion)s.", criterion=criterion))
+    _refusals_back(viewer, f"criterion-{criterion}")
+    sign_off(state.criterion, current_user, state)
+    flash(_("You signed off criterion %(criterion)s.", criterion=criterion), "info")
     return _back(viewer, f"criterion-{criterion}")
 
 
@@ -192,8 +188,9 @@ def lock_criterion(code: str, skill_code: str, criterion: str):
     state = _state(viewer.skill, criterion)
     form = LockForm()
     if _valid(form):
-        _commit(lambda: lock(state.criterion, state, confirm_reduced=form.confirm_reduced.data),
-                _("Criterion %(criterion)s is locked.", criterion=criterion))
+        _refusals_back(viewer, f"criterion-{criterion}")
+        lock(state.criterion, state, confirm_reduced=form.confirm_reduced.data)
+        flash(_("Criterion %(criterion)s is locked.", criterion=criterion), "info")
     return _back(viewer, f"criterion-{criterion}")
 
 
@@ -204,8 +201,10 @@ def unlock_criterion(code: str, skill_code: str, criterion: str):
     row = _criterion(viewer.skill, criterion)
     form = ReasonForm()
     if _valid(form):
-        _commit(lambda: unlock(row, form.reason.data),
-                _("Criterion %(criterion)s is unlocked; its sign-offs were cleared.", criterion=criterion))
+        _refusals_back(viewer, f"criterion-{criterion}")
+        unlock(row, form.reason.data)
+        flash(_("Criterion %(criterion)s is unlocked; its sign-offs were cleared.", criterion=criterion),
+              "info")
     return _back(viewer, f"criterion-{criterion}")
 
 
@@ -217,8 +216,9 @@ def team(code: str, skill_code: str, criterion: str):
     form = TeamForm()
     form.members.choices = [(m.user_id, m.user.username) for m in marking_members(viewer.skill)]
     if _valid(form):
-        _commit(lambda: set_team(row, set(form.members.data or ())),
-                _("Marking team of criterion %(criterion)s saved.", criterion=criterion))
+        _refusals_back(viewer, f"team-{criterion}")
+        set_team(row, set(form.members.data or ()))
+        flash(_("Marking team of criterion %(criterion)s saved.", criterion=criterion), "info")
     return _back(viewer, f"team-{criterion}")
 
 
@@ -230,9 +230,10 @@ def reopening_close(code: str, skill_code: str, reopening_id: int):
     reopening = db.session.get(CriterionReopening, reopening_id)
     require(reopening is not None and reopening.closed_at is None
             and reopening.criterion.skill_id == viewer.skill.id)
-    _commit(lambda: close_reopening(Marksheet(viewer.skill), reopening),
-            _("Criterion %(criterion)s is locked again for %(bib)s.", criterion=reopening.criterion.code,
-              bib=reopening.competitor.contestant_no))
+    _refusals_back(viewer, "reopened")
+    close_reopening(Marksheet(viewer.skill), reopening)
+    flash(_("Criterion %(criterion)s is locked again for %(bib)s.", criterion=reopening.criterion.code,
+            bib=reopening.competitor.contestant_no), "info")
     return _back(viewer, "reopened")
 
 
@@ -245,9 +246,10 @@ def penalty_add(code: str, skill_code: str):
     form.bib.choices = _bib_choices(overview)
     if _valid(form):
         competitor = next(c for c in overview.competed if c.lead.contestant_no == form.bib.data)
-        _commit(lambda: add_penalty(viewer.skill, competitor, form.points.data, form.reason.data),
-                _("Penalty of %(points)s for %(bib)s recorded.", points=f"{form.points.data:.2f}",
-                  bib=competitor.label))
+        _refusals_back(viewer, "penalties")
+        add_penalty(viewer.skill, competitor, form.points.data, form.reason.data)
+        flash(_("Penalty of %(points)s for %(bib)s recorded.", points=f"{form.points.data:.2f}",
+                bib=competitor.label), "info")
     return _back(viewer, "penalties")
 
 
@@ -259,8 +261,9 @@ def penalty_withdraw(code: str, skill_code: str, penalty_id: int):
     require(penalty is not None and penalty.skill_id == viewer.skill.id)
     form = ReasonForm()
     if _valid(form):
-        _commit(lambda: withdraw_penalty(penalty, form.reason.data),
-                _("Penalty for %(bib)s withdrawn.", bib=penalty.competitor.contestant_no))
+        _refusals_back(viewer, "penalties")
+        withdraw_penalty(penalty, form.reason.data)
+        flash(_("Penalty for %(bib)s withdrawn.", bib=penalty.competitor.contestant_no), "info")
     return _back(viewer, "penalties")
 
 
@@ -276,9 +279,7 @@ def marks_upload(code: str, skill_code: str):
     try:
         result = import_marks(viewer.skill, read_table(file.read(), file.filename or "", MARK_COLUMNS))
     except InputRefused as refused:
-        db.session.rollback()
-        return _render(viewer, problems=refused.problems)
-    db.session.commit()
+        return _render(viewer, problems=refused.problems), 422  # shown on the page: the request rolls back
     return _render(viewer, imported=result)
 
 

@@ -19,18 +19,17 @@ from sqlalchemy import select
 from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import require
-from app.errors import DomainError
 from app.events.models import Event, Registration
+from app.events.organized import organized_event
 from app.events.scope import can_organize
-from app.events.services import event_by_code
 from app.extensions import db
-from app.messages import translated
 from app.people.models import Person, SkillLevelRecord
 from app.promotion.export import export_document, export_table
 from app.promotion.forms import ComputeForm, DecideForm
 from app.promotion.models import PromotionProposal, ProposalStatus
 from app.promotion.services import approve, not_final, proposals_of, propose, reject
 from app.tabular import csv_bytes, xlsx_bytes
+from app.transaction import refusals_return_to
 from scoring.levels import NAMES_ZH
 
 bp = Blueprint("promotion", __name__)
@@ -48,12 +47,6 @@ def _helpers() -> dict:
     return {"level_label": level_label}
 
 
-def _organized(code: str) -> Event:
-    event = event_by_code(code)
-    require(event is not None and can_organize(current_user, event))
-    return event
-
-
 def _filters(event: Event) -> dict[str, str]:
     skill = request.args.get("skill", "")
     status = request.args.get("status", "")
@@ -68,7 +61,7 @@ def _back(event: Event, filters: dict[str, str]):
 @bp.route(EVENT_URL)
 @allow(Role.ADMIN, Role.ORGANIZER)
 def page(code: str):
-    event = _organized(code)
+    event = organized_event(code)
     filters = _filters(event)
     proposals = proposals_of(event, skill=event.skill(filters["skill"]) if filters["skill"] else None,
                              status=ProposalStatus(filters["status"]) if filters["status"] else None)
@@ -84,19 +77,15 @@ def page(code: str):
 @bp.route(f"{EVENT_URL}/compute", methods=["POST"])
 @allow(Role.ADMIN, Role.ORGANIZER)
 def compute(code: str):
-    event = _organized(code)
+    event = organized_event(code)
     filters = _filters(event)
     if not ComputeForm().validate_on_submit():
         flash(_("The form could not be read. Reload the page and try again."), "error")
         return _back(event, filters)
-    try:
-        found = propose(event)
-    except DomainError as error:
-        db.session.rollback()
-        if not_final(event) != sorted(s.code for s in event.skills):  # "nothing final" is on the page already
-            flash(translated(error.args[0]), "error")
+    if not_final(event) == sorted(s.code for s in event.skills):  # "nothing final" is on the page already
         return _back(event, filters)
-    db.session.commit()
+    refusals_return_to(_back(event, filters).location)
+    found = propose(event)
     flash(_("Computed %(n)s proposal(s); approved and rejected ones are unchanged.", n=len(found)), "success")
     return _back(event, filters)
 
@@ -104,7 +93,7 @@ def compute(code: str):
 @bp.route(f"{EVENT_URL}/decide", methods=["POST"])
 @allow(Role.ADMIN, Role.ORGANIZER)
 def decide(code: str):
-    event = _organized(code)
+    event = organized_event(code)
     filters = _filters(event)
     form = DecideForm()
     if not form.validate_on_submit() or form.decision.data not in ("approve", "reject"):
@@ -121,16 +110,11 @@ def decide(code: str):
         flash(_("Some ticked proposals are not in this event; nothing was decided."), "error")
         return _back(event, filters)
     chosen.sort(key=lambda p: (p.skill.code, p.registration.contestant_no))
-    try:
-        if form.decision.data == "approve":
-            approve(chosen)
-        else:
-            reject(chosen, form.reason.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
-        return _back(event, filters)
-    db.session.commit()
+    refusals_return_to(_back(event, filters).location)
+    if form.decision.data == "approve":
+        approve(chosen)
+    else:
+        reject(chosen, form.reason.data or "")
     if form.decision.data == "approve":
         flash(_("Approved %(n)s promotion(s); the skill-level records were created.", n=len(chosen)), "success")
     else:
@@ -142,7 +126,7 @@ def decide(code: str):
 @allow(Role.ADMIN, Role.ORGANIZER)
 def export(code: str, fmt: str):
     """Approved promotions for provincial reporting (full ID numbers: the organizers' file)."""
-    event = _organized(code)
+    event = organized_event(code)
     require(fmt in MIMETYPES)
     if fmt == "json":
         import json

@@ -40,6 +40,7 @@ from app.results.amendment import amend, decide_appeal, file_appeal
 from app.results.appeal_forms import DISQUALIFY, REOPEN, AmendForm, AppealForm, DecisionForm
 from app.results.models import Appeal, Publication, SkillResults
 from app.results.standings import results_of
+from app.transaction import refusals_return_to
 
 bp = Blueprint("appeals", __name__)
 SKILL_URL = "/events/<code>/skills/<skill_code>"
@@ -112,17 +113,16 @@ def _appeal_form(skill: Skill, *, posted: bool) -> AppealForm:
     return form
 
 
-def _commit(operation: Callable[[], object], done: str) -> bool:
-    """Run one operation as one transaction; a domain refusal rolls it back and is shown."""
+def _refused(operation: Callable[[], object], done: str) -> bool:
+    """Run one operation; a domain refusal is flashed and the caller shows its form again with 422,
+    which rolls the request back (app.transaction)."""
     try:
         operation()
     except DomainError as error:
-        db.session.rollback()
         flash(translated(error.args[0]), "error")
-        return False
-    db.session.commit()
+        return True
     flash(done, "info")
-    return True
+    return False
 
 
 def _page(reader: Reader, appeal_form: AppealForm | None = None):
@@ -154,11 +154,13 @@ def file(code: str, skill_code: str):
     named = by_bib(competitors(skill)).get(form.bib.data or "")
     if (named is not None and not can_appeal_for(current_user, named.lead)) or not form.bib.choices:
         abort(403)  # another unit's contestant: the unit files its own appeals
-    if form.validate() and _commit(lambda: file_appeal(skill, form.bib.data, form.criterion.data, form.reason.data),
-                                   _("Appeal for %(bib)s against criterion %(criterion)s filed.",
-                                     bib=form.bib.data, criterion=form.criterion.data)):
-        return _to_index(skill)
-    return _page(reader, form)
+    if not form.validate():
+        return _page(reader, form)
+    if _refused(lambda: file_appeal(skill, form.bib.data, form.criterion.data, form.reason.data),
+                _("Appeal for %(bib)s against criterion %(criterion)s filed.",
+                  bib=form.bib.data, criterion=form.criterion.data)):
+        return _page(reader, form), 422
+    return _to_index(skill)
 
 
 @bp.route(f"{SKILL_URL}/appeals/<int:appeal_id>/decide", methods=["POST"])
@@ -176,10 +178,11 @@ def decide(code: str, skill_code: str, appeal_id: int):
                 flash(_("%(field)s: %(error)s", field=item.label.text, error=translated(error)), "error")
     else:
         upheld = form.outcome.data == "upheld"
-        _commit(lambda: decide_appeal(appeal, upheld=upheld, decision=form.decision.data),
-                _("Appeal %(id)s upheld: criterion %(criterion)s is reopened for %(bib)s.", id=appeal.id,
-                  criterion=appeal.criterion, bib=appeal.competitor.contestant_no) if upheld
-                else _("Appeal %(id)s dismissed.", id=appeal.id))
+        refusals_return_to(url_for("appeals.index", code=reader.skill.event.code, skill_code=reader.skill.code))
+        decide_appeal(appeal, upheld=upheld, decision=form.decision.data)
+        flash(_("Appeal %(id)s upheld: criterion %(criterion)s is reopened for %(bib)s.", id=appeal.id,
+                criterion=appeal.criterion, bib=appeal.competitor.contestant_no) if upheld
+              else _("Appeal %(id)s dismissed.", id=appeal.id), "info")
     return _to_index(reader.skill)
 
 
@@ -193,16 +196,19 @@ def amend_result(code: str, skill_code: str):
     form.action.choices = [(DISQUALIFY, _("Disqualify"))] + [
         (REOPEN + c.code, _("Reopen criterion %(code)s (%(name)s) for re-marking", code=c.code, name=c.name))
         for c in _criteria(skill)]
-    if form.validate_on_submit() and _commit(
-            lambda: amend(skill, form.bib.data, form.reason.data, disqualify=form.disqualify,
-                          reopen_criterion=form.criterion),
-            _("%(bib)s is disqualified; the standings were rebuilt.", bib=form.bib.data) if form.disqualify
-            else _("Criterion %(criterion)s is reopened for %(bib)s: re-mark it, then lock it again on the "
-                   "marking page.", criterion=form.criterion, bib=form.bib.data)):
-        return redirect(url_for("appeals.amend_result", code=skill.event.code, skill_code=skill.code))
+    status = 200
+    if form.validate_on_submit():
+        if not _refused(
+                lambda: amend(skill, form.bib.data, form.reason.data, disqualify=form.disqualify,
+                              reopen_criterion=form.criterion),
+                _("%(bib)s is disqualified; the standings were rebuilt.", bib=form.bib.data) if form.disqualify
+                else _("Criterion %(criterion)s is reopened for %(bib)s: re-mark it, then lock it again on the "
+                       "marking page.", criterion=form.criterion, bib=form.bib.data)):
+            return redirect(url_for("appeals.amend_result", code=skill.event.code, skill_code=skill.code))
+        status = 422
     return render_template("appeals/amend.html", skill=skill, event=skill.event, form=form,
                            window=window_of(results_of(skill)), reopenings=open_reopenings(skill.id),
-                           history=_amendments(skill))
+                           history=_amendments(skill)), status
 
 
 def _amendments(skill: Skill) -> list[audit.AuditEntry]:

@@ -36,6 +36,7 @@ from app.results.models import Publication, SkillResults, Standing
 from app.results.public_download import MIMETYPES, public_csv, public_json
 from app.results.tables import SkillTable, line_of, skill_tables, top_of
 from app.results.views import bp, criterion_names
+from app.transaction import keep_refused_attempt
 
 MAX_BIB = 40  # Registration.contestant_no: a longer search cannot match and reads nothing
 
@@ -141,7 +142,7 @@ def me(code: str):
                 found = look_up(event, form.bib.data, form.id_tail.data)
             except TooManyTries as refused:
                 found, problem, status = None, translated(refused.args[0]), 429
-            db.session.commit()  # the try is recorded whatever its outcome
+                keep_refused_attempt()  # the try is recorded whatever its outcome
             if found is not None:
                 results = own_results([found])
             elif problem is None:

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import require
-from app.errors import DomainError, InputRefused
-from app.events.scope import can_organize
-from app.events.services import event_by_code
-from app.extensions import db
-from app.messages import translated, translated_where
+from app.events.organized import organized_event
+from app.messages import translated
 from app.results.qualification import advance_qualifiers, qualifiers
 from app.results.qualification_forms import AdvanceFromResultsForm
+from app.transaction import refusals_return_to
 
 bp = Blueprint("results_qualification", __name__)
 
@@ -29,8 +26,8 @@ bp = Blueprint("results_qualification", __name__)
 @bp.route("/events/<code>/qualification/from-results", methods=["POST"])
 @allow(Role.ADMIN, Role.ORGANIZER)
 def advance(code: str):
-    event = event_by_code(code)
-    require(event is not None and can_organize(current_user, event) and event.feeder_event is not None)
+    event = organized_event(code)
+    require(event.feeder_event is not None)
     feeder = event.feeder_event
     back = redirect(url_for("qualification.advance", code=event.code))
     form = AdvanceFromResultsForm()
@@ -46,22 +43,10 @@ def advance(code: str):
         flash(_("Enter N for the top N."), "error")
         return back
     skill_map = {s.code: target for s in feeder.skills if (target := request.form.get(f"skill-{s.code}", ""))}
-    try:
-        found = qualifiers(event, rule=rule, top_n=top_n, skills=form.from_skill.data)
-        advanced = advance_qualifiers(event, rule=rule, top_n=top_n, skill_map=skill_map,
-                                      skills=form.from_skill.data)
-    except InputRefused as refused:
-        db.session.rollback()
-        flash(_("Nothing was advanced:"), "error")
-        for problem in refused.problems:
-            where = translated_where(problem.where)
-            flash(f"{where}: {translated(problem.message)}" if where else translated(problem.message), "error")
-        return back
-    except DomainError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
-        return back
-    db.session.commit()
+    refusals_return_to(back.location, heading=_("Nothing was advanced:"))
+    found = qualifiers(event, rule=rule, top_n=top_n, skills=form.from_skill.data)
+    advanced = advance_qualifiers(event, rule=rule, top_n=top_n, skill_map=skill_map,
+                                  skills=form.from_skill.data)
     flash(_("%(n)d qualifiers advanced into %(code)s; %(already)d had advanced before.",
             n=len(advanced), code=event.code, already=len(found.already)), "info")
     return back

@@ -24,15 +24,14 @@ from sqlalchemy import select
 from app.auth.models import Role
 from app.auth.permissions import allow, allow_public
 from app.auth.scope import require
-from app.errors import DomainError, InputRefused
 from app.events.eligibility import delegation_of
 from app.events.models import Attendance, Event, Skill
+from app.events.organized import organized_event
 from app.events.panels import skill_for_chief_or_organizer
 from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.marking.models import SchemeCriterion
-from app.messages import translated
 from app.results import caching
 from app.results.chart import histogram
 from app.results.export import event_unit_points, standings_document, standings_rows
@@ -43,6 +42,7 @@ from app.results.models import Publication
 from app.results.publication import publish, refusals
 from app.results.tables import SkillTable, skill_tables
 from app.tabular import csv_bytes, xlsx_bytes
+from app.transaction import refusals_return_to
 
 bp = Blueprint("results", __name__)
 bp.context_processor(template_helpers)
@@ -65,12 +65,6 @@ class Viewer:
 def _viewer(code: str, skill_code: str) -> Viewer:
     """404 unless the user organizes the event or is the skill's chief expert."""
     return Viewer(*skill_for_chief_or_organizer(current_user, code, skill_code))
-
-
-def _organized(code: str) -> Event:
-    event = event_by_code(code)
-    require(event is not None and can_organize(current_user, event))
-    return event
 
 
 def _table(skill: Skill) -> SkillTable | None:
@@ -112,19 +106,11 @@ def _publish(code: str, skill_code: str, *, final: bool, done: Callable[[], str]
     viewer = _viewer(code, skill_code)
     if not viewer.organizer:
         abort(403)
-    try:
-        publish(viewer.event, skill=viewer.skill, final=final)
-    except InputRefused as refused:
-        db.session.rollback()
-        for problem in refused.problems:
-            flash(translated(problem.message), "error")
-    except DomainError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
-    else:
-        db.session.commit()
-        flash(done(), "info")
-    return redirect(url_for("results.page", code=code, skill_code=skill_code))
+    back = url_for("results.page", code=code, skill_code=skill_code)
+    refusals_return_to(back)
+    publish(viewer.event, skill=viewer.skill, final=final)
+    flash(done(), "info")
+    return redirect(back)
 
 
 @bp.route(f"{SKILL_URL}/results/publish", methods=["POST"])
@@ -158,7 +144,7 @@ def export_bytes(event: Event, tables: list[SkillTable], fmt: str) -> bytes:
 @allow(*ORGANIZERS)
 def export(code: str, fmt: str):
     """Every skill with standings, private ones included (the organizer's file)."""
-    event = _organized(code)
+    event = organized_event(code)
     data = export_bytes(event, skill_tables(event, published_only=False), fmt)
     return Response(data, mimetype=MIMETYPES[fmt], headers={
         "Content-Disposition": f"attachment; filename={event.code}-standings.{fmt}",

@@ -29,13 +29,14 @@ from app.certificates.signing import TokenRefused
 from app.errors import DomainError
 from app.events.attendance import mark_arrived
 from app.events.models import Registration, RegistrationStatus, Skill
+from app.events.organized import organized_event
 from app.events.panels import skill_for_chief_or_organizer
-from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
-from app.messages import msg, translated
+from app.messages import msg
 from app.tickets.services import tickets_pdf
 from app.tickets.token import read_check_in_token
+from app.transaction import refusals_return_to
 
 bp = Blueprint("tickets", __name__)
 DESK = (Role.ADMIN, Role.ORGANIZER, Role.EXPERT)
@@ -61,13 +62,12 @@ def _approved(query) -> list[Registration]:
 @bp.route("/events/<code>/skills/<skill_code>/tickets.pdf")
 @allow(Role.ADMIN, Role.ORGANIZER)
 def skill_tickets(code: str, skill_code: str):
-    event = event_by_code(code)
-    skill = event.skill(skill_code) if event else None
-    require(skill is not None and can_organize(current_user, event))
+    event = organized_event(code)
+    skill = event.skill(skill_code)
+    require(skill is not None)
     registrations = _approved(select(Registration).where(Registration.skill_id == skill.id))
     require(bool(registrations))
-    data = tickets_pdf(registrations, f"准考证 {event.code} {skill.code}")
-    db.session.commit()  # claim codes made for the first printing
+    data = tickets_pdf(registrations, f"准考证 {event.code} {skill.code}")  # makes claim codes on first printing
     return _pdf(data, f"tickets-{event.code}-{skill.code}.pdf")
 
 
@@ -80,7 +80,6 @@ def unit_tickets(code: str):
         Registration.event_id == event.id, Registration.unit_id.in_(manageable_unit_ids(current_user) or set())))
     require(bool(registrations))
     data = tickets_pdf(registrations, f"准考证 {event.code}")
-    db.session.commit()
     return _pdf(data, f"tickets-{event.code}-{current_user.unit.code}.pdf")
 
 
@@ -133,14 +132,9 @@ def scan(code: str, skill_code: str):
     if not form.validate():
         flash(_("Scan a ticket or type a bib."), "error")
         return back
-    try:
-        registration = find_registration(skill, form.ticket.data)
-        first = mark_arrived(registration)
-    except DomainError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
-        return back
-    db.session.commit()
+    refusals_return_to(back.location)
+    registration = find_registration(skill, form.ticket.data)
+    first = mark_arrived(registration)
     text = _("%(bib)s %(name)s checked in.", bib=registration.contestant_no, name=registration.person.name) \
         if first else _("%(bib)s %(name)s was checked in already.", bib=registration.contestant_no,
                         name=registration.person.name)

@@ -16,12 +16,12 @@ from sqlalchemy.orm import contains_eager
 from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import require
-from app.errors import DomainError
 from app.events.models import Event
 from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
 from app.messages import translated
+from app.transaction import refusals_return_to
 from app.webhooks import services
 from app.webhooks.forms import HookForm, TypesForm
 from app.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery
@@ -59,15 +59,13 @@ def _form_refusal(form: TypesForm) -> str:
 
 
 def _saved(event: Event, change, done: str):
-    """Run the change, commit and say ``done``, or roll back and show why not; back to the page."""
-    try:
-        change()
-        db.session.commit()
-        flash(done, "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
-    return redirect(url_for("webhooks.index", code=event.code))
+    """Run the change and say ``done``, back on the hooks page; a refusal is rolled back and shown
+    there by the request's transaction boundary (app.transaction)."""
+    page = url_for("webhooks.index", code=event.code)
+    refusals_return_to(page)
+    change()
+    flash(done, "success")
+    return redirect(page)
 
 
 @bp.route("")
@@ -155,11 +153,8 @@ def send_again(code: str, delivery_uuid: str):
     event = _event(code)
     delivery = db.session.scalar(select(WebhookDelivery).where(WebhookDelivery.uuid == delivery_uuid))
     require(delivery is not None and delivery.webhook.event_id == event.id)
-    try:
-        services.send_again(delivery)
-        db.session.commit()
-        flash(_("Delivery queued again."), "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(translated(error.args[0]), "error")
-    return redirect(url_for("webhooks.deliveries", code=event.code))
+    page = url_for("webhooks.deliveries", code=event.code)
+    refusals_return_to(page)
+    services.send_again(delivery)
+    flash(_("Delivery queued again."), "success")
+    return redirect(page)

@@ -173,7 +173,7 @@ def test_organizer_ticks_and_advances(client, world):
 def test_page_shows_problems_and_saves_nothing(client, world):
     login_en(client, "org")
     response = client.post(PAGE, data={"registration": [world.w1.id, world.w2.id, world.w3.id]})
-    assert response.status_code == 200 and "quota reached" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "quota reached" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Registration)
                              .where(Registration.event_id == world.prov.id)) == 0
 

@@ -98,7 +98,7 @@ def test_chinese_status_words_are_accepted(client, world):
 def test_a_bad_bib_or_status_saves_nothing(client, world, data, problem):
     as_user(client, "chief")
     page = client.post(PAGE, data=data)
-    assert page.status_code == 200 and "Nothing was saved" in page.text and problem in page.text
+    assert page.status_code == 422 and "Nothing was saved" in page.text and problem in page.text
     assert status("W-01") == Attendance.COMPETED and status("C-01") == Attendance.COMPETED
     assert audit_entries("attendance.change") == []
 

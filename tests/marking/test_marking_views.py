@@ -252,7 +252,7 @@ def test_team_set_then_a_judge_outside_it_is_refused_by_the_upload(client, world
     [entry] = audit_entries("marking_team.set")
     assert entry.before == [] and entry.after == ["chief", "j1", "j2"]
     refused = upload(client, [("W-01", "A1.1", "j3", "2"), ("W-01", "A1.1", "j1", "2")])
-    assert refused.status_code == 200
+    assert refused.status_code == 422
     assert "Nothing was saved" in refused.text and "j3 is not on the marking team of criterion A" in refused.text
     assert mark_count() == 0
     assert "Marking team of criterion A saved." in post(client, "marking/A/team", {}).text

@@ -118,7 +118,7 @@ def test_a_broken_scheme_lists_every_problem_and_stores_nothing(client, skill):
     login_en(client, "org")
     response = upload(client, as_json(doc), "broken.json")
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Nothing was saved" in page
+    assert response.status_code == 422 and "Nothing was saved" in page
     assert re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", page) == [
         ("criteria[0].sub_criteria[0].aspects[0].section", "A1.1: section 9 is not in the standards"),
         ("criteria[0].sub_criteria[0].aspects[1].descriptors",
