@@ -26,6 +26,7 @@ _app: Flask | None = None
 
 
 def storage_for(redis_url: str | None, path: str):
+    """Where the queue keeps its tasks: Redis when configured (shared by every server), else a local SQLite file."""
     return RedisStorage(NAME, url=redis_url) if redis_url else SqliteStorage(NAME, filename=path)
 
 

@@ -12,6 +12,7 @@ from app.queue import huey, task_context
 
 @huey.task()
 def render_certificate_job(job_id: int) -> None:
+    """Render a bulk certificate job on the worker, out of the web request that queued it."""
     from app.certificates.bulk import run_job
     with task_context():
         run_job(job_id)
@@ -27,4 +28,5 @@ def resume_stalled_jobs() -> None:
 
 
 def on_worker_start() -> None:
+    """Queue again the jobs a killed worker left behind, without waiting for the first periodic run."""
     resume_stalled_jobs.call_local()
