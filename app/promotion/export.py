@@ -29,6 +29,7 @@ COLUMNS = ["event", "skill", "contestant_no", "name", "id_type", "id_number", "o
 
 
 def issuer_of(event: Event) -> str:
+    """Who issues the event's level certificates: its evaluation body, else its first organizer (谁评价、谁发证)."""
     if event.level_certificate_issuer is not None:
         return event.level_certificate_issuer.code
     links = sorted(event.organizer_links, key=lambda link: link.position)
@@ -36,6 +37,7 @@ def issuer_of(event: Event) -> str:
 
 
 def approved_rows(event: Event) -> list[dict[str, Any]]:
+    """One row per approved promotion with a level record, with the full ID number the provincial report needs."""
     issuer = issuer_of(event)
     rows = []
     for p in proposals_of(event, status=ProposalStatus.APPROVED):
@@ -54,8 +56,10 @@ def approved_rows(event: Event) -> list[dict[str, Any]]:
 
 
 def export_document(event: Event) -> dict[str, Any]:
+    """The JSON of ``promotion export``: the event, its promotion rules and every approved promotion."""
     return {"event": event.code, "rules": event.promotion_rules, "promotions": approved_rows(event)}
 
 
 def export_table(event: Event) -> tuple[list[str], list[list[object]]]:
+    """The CSV/XLSX of ``promotion export``: its columns and one row per approved promotion."""
     return COLUMNS, [[row[c] for c in COLUMNS] for row in approved_rows(event)]
