@@ -33,12 +33,12 @@ def account_or_address() -> str:
 
 
 def login_failures_per_address() -> str:
-    """The failed-login limit per address, read per request so a deployment's setting applies."""
+    """The failed-login limit per address; a callable, because the view's decorator runs before any settings exist."""
     return current_app.config["LOGIN_FAILURES_PER_ADDRESS"]
 
 
 def verify_rate_limit() -> str:
-    """The certificate-verification limit, read per request so a deployment's setting applies."""
+    """The certificate-verification limit; a callable, because the view's decorator runs before any settings exist."""
     return current_app.config["VERIFY_RATE_LIMIT"]
 
 
