@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
+    """Build the Flask application for wsgi, the ``jingsai`` command and the tests: refuse unusable settings
+    first, then run each setup step in an order where later steps may rely on earlier ones."""
     from app.config import PROJECT_ROOT, config_from_env
     from app.startup_checks import enforce
 
@@ -37,6 +39,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
 
 def register_logging(app: Flask) -> None:
+    """Configure the structured logs first, so every later step and every request logs with its request id."""
     from app.operations.logs import configure
     configure(app)
 
@@ -49,6 +52,8 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    """Bind the database, migrations, CSRF, cache, translations, login, queue and rate limiter to this app;
+    SQLite also gets its busy timeout, so concurrent writers wait instead of failing."""
     from app import (
         models,  # noqa: F401  (every table known to Alembic and the ORM)
         queue,
@@ -77,11 +82,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_input_guard(app: Flask) -> None:
+    """Refuse NUL characters and out-of-range ids before any view or query sees the request."""
     from app.input_guard import install
     install(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    """Mount every feature's pages and the JSON API; the API's blueprints get their per-token rate limits."""
     from app.accounts.tokens_views import bp as tokens_bp
     from app.accounts.views import bp as accounts_bp
     from app.api.bearer import limit_per_token
@@ -139,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    """Install the per-request hooks in the order they must run: logging, bearer tokens, permissions, headers."""
     from app import security_headers
     from app.api import bearer
     from app.auth.permissions import enforce
@@ -160,16 +168,19 @@ def register_transaction_boundary(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
+    """Answer domain errors and HTTP errors with the app's own pages (or JSON for the API)."""
     from app.errors import register
     register(app)
 
 
 def register_cli(app: Flask) -> None:
+    """Add the ``jingsai`` commands of every feature to ``flask`` / ``jingsai``."""
     from app.cli import register
     register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
+    """Give templates the label, tier-name, masking and translation helpers they share."""
     from app.i18n import register_template_globals
     register_template_globals(app)
 

@@ -86,11 +86,14 @@ def _append_only(_mapper, _connection, target) -> None:
 
 
 def cli_actor() -> str:
+    """The actor of a command-line change: the operating-system user who ran ``jingsai``."""
     return f"cli:{getpass.getuser()}"
 
 
 @contextmanager
 def acting_as(actor: str) -> Iterator[None]:
+    """Record every audit entry written inside the block as made by ``actor`` (the command line, or a
+    person acting through a token or a scripted demo step)."""
     token = _actor.set(actor)
     try:
         yield
@@ -99,6 +102,7 @@ def acting_as(actor: str) -> Iterator[None]:
 
 
 def current_actor() -> str:
+    """Who an audit entry is by: the actor set with :func:`acting_as`, else the signed-in user, else ``system``."""
     explicit = _actor.get()
     if explicit:
         return explicit
@@ -124,11 +128,14 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
+    """The named fields of an object as JSON-safe values, for an entry's ``before`` and ``after``."""
     return {name: _plain(getattr(obj, name)) for name in fields}
 
 
 def record(action: str, entity: str, entity_id: Any, *, before: Any = None, after: Any = None,
            event_id: int | None = None, note: str | None = None) -> AuditEntry:
+    """Append one entry to the sealed chain in the caller's transaction, so it exists exactly when the change
+    does; the chain head is locked until commit, so chain order is commit order."""
     head = _locked_head()
     entry = AuditEntry(at=clock.now(), actor=current_actor(), action=action, entity=entity,
                        entity_id=str(entity_id), event_id=event_id, before=_plain(before),

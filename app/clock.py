@@ -22,6 +22,7 @@ def now() -> datetime:
 
 
 def today() -> date:
+    """Today's date in China, whatever the server's time zone."""
     return now().date()
 
 
@@ -35,6 +36,7 @@ def freeze(moment: datetime | None) -> None:
 
 @contextmanager
 def frozen(moment: datetime) -> Iterator[None]:
+    """Fix "now" for the duration of the block (tests), then restore what was in force before."""
     previous = _frozen
     freeze(moment)
     try:

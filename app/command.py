@@ -18,9 +18,11 @@ def _app() -> Flask:
 
 
 def jingsai_group() -> FlaskGroup:
+    """Flask's command group on :func:`app.create_app`, so every registered command appears under ``jingsai``."""
     return FlaskGroup(name="jingsai", create_app=_app, add_version_option=False,
                       help="Jingsai's command line: imports, exports, results, certificates, db upgrade …")
 
 
 def main() -> None:
+    """The ``jingsai`` console script's entry point."""
     jingsai_group().main(prog_name="jingsai")

@@ -220,6 +220,7 @@ CONFIGS = {"production": Config, "development": DevConfig, "test": TestConfig}
 
 
 def config_from_env() -> type[Config]:
+    """The settings class ``APP_ENV`` names (``production`` when unset); refuses an unknown name."""
     name = os.environ.get("APP_ENV", "production")
     try:
         return CONFIGS[name]

@@ -22,6 +22,7 @@ class Problem:
 
 
 def at_row(row: int, column: str, message: str) -> Problem:
+    """A problem located at a row (and column) of an imported file, the way a person finds it in the sheet."""
     return Problem(f"row {row}, {column}" if column else f"row {row}", message)
 
 
@@ -49,6 +50,7 @@ def _page(status: int, title: str, message: str):
 
 
 def register(app: Flask) -> None:
+    """Answer HTTP errors and refused inputs with the app's error page, or JSON for a client asking for it."""
     @app.errorhandler(400)
     def bad_request(e):
         return _page(400, _("Bad request"), _("The request could not be understood."))

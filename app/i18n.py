@@ -1,7 +1,8 @@
 """Language choice (zh-CN by default, en on request) and template helpers.
 
 Messages are written in English in the code and translated to zh_CN in
-``app/translations/zh_Hans_CN/LC_MESSAGES/messages.po`` (Babel's spelling of zh_CN); a test fails when one lacks a translation.
+``app/translations/zh_Hans_CN/LC_MESSAGES/messages.po`` (Babel's spelling of zh_CN); a test fails
+when one lacks a translation.
 """
 from __future__ import annotations
 
@@ -27,9 +28,12 @@ def select_locale() -> str:
 
 
 def remember_language(response: Response, code: str) -> Response:
+    """Keep the reader's chosen language for a year in its own cookie (not the session, see
+    :func:`select_locale`); an unknown code is ignored."""
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=int(timedelta(days=365).total_seconds()),
-                            httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+                            httponly=True, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     return response
 
 
@@ -63,6 +67,8 @@ LABELS = {
 
 
 def label(kind: str, code) -> str:
+    """The display name of a code in the reader's language (``label("role", "expert")``); an unknown code
+    shows as itself, so a new value is never hidden."""
     if code is None or code == "":
         return ""
     value = getattr(code, "value", code)
@@ -70,6 +76,7 @@ def label(kind: str, code) -> str:
 
 
 def tier_name(code: str) -> str:
+    """A tier's name in Chinese or English after the reader's language; an unknown code shows as itself."""
     from scoring.tiers import TIERS
     tier = TIERS.get(code)
     if tier is None:
@@ -78,6 +85,8 @@ def tier_name(code: str) -> str:
 
 
 def register_template_globals(app: Flask) -> None:
+    """Give every template the shared labels, tier names, masking and translation filters, trimmed
+    ``{% trans %}`` blocks and the current path (for "back to here" links)."""
     app.jinja_env.globals.update(label=label, tier_name=tier_name, current_locale=lambda: str(get_locale()))
     app.jinja_env.filters["masked"] = mask
     app.jinja_env.filters["translated"] = translated

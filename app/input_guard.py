@@ -18,6 +18,8 @@ class RowIdConverter(IntegerConverter):
 
 
 def refuse_nul_characters() -> None:
+    """Answer 400 when the path, a form or query field or an upload's name holds a NUL character, which
+    PostgreSQL cannot store or compare."""
     texts = [request.path, *request.args.keys(), *request.args.values(), *request.form.keys(),
              *request.form.values(), *(f.filename or "" for f in request.files.values())]
     if any("\x00" in text for text in texts):

@@ -26,6 +26,7 @@ class Message(str):
 
 
 def msg(template: str, **params: Any) -> Message:
+    """A message that reads as English but can be translated on a page; Babel extracts its template."""
     return Message(template, **params)
 
 

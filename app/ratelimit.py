@@ -19,10 +19,13 @@ from flask_login import current_user
 
 
 def client_address() -> str:
+    """The client's address as the trusted proxies report it; ``?`` when unknown, so a limit still has a key."""
     return request.remote_addr or "?"
 
 
 def account_or_address() -> str:
+    """The default limit key: the account when signed in, else the address, so people sharing a venue's
+    address do not share one budget."""
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
     return f"address:{client_address()}"
@@ -30,10 +33,12 @@ def account_or_address() -> str:
 
 
 def login_failures_per_address() -> str:
+    """The failed-login limit per address; a callable, because the view's decorator runs before any settings exist."""
     return current_app.config["LOGIN_FAILURES_PER_ADDRESS"]
 
 
 def verify_rate_limit() -> str:
+    """The certificate-verification limit; a callable, because the view's decorator runs before any settings exist."""
     return current_app.config["VERIFY_RATE_LIMIT"]
 
 

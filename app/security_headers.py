@@ -34,6 +34,7 @@ HEADERS = {
 
 
 def add_security_headers(response: Response) -> Response:
+    """Add the policy headers to a response, and HSTS only on HTTPS when configured (production)."""
     response.headers.update(HEADERS)
     hsts = current_app.config.get("HSTS")
     if hsts and request.is_secure:
@@ -42,4 +43,5 @@ def add_security_headers(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
+    """Send the security headers on every response of the app."""
     app.after_request(add_security_headers)

@@ -37,6 +37,7 @@ def _production(settings: Settings) -> bool:
 
 
 def check_secret_key(settings: Settings) -> list[str]:
+    """``SECRET_KEY`` must be set: sessions, CSRF tokens and login links are signed with it."""
     if settings.get("SECRET_KEY"):
         return []
     return ["SECRET_KEY: not set; set it to a long random value, e.g. "
@@ -45,6 +46,8 @@ def check_secret_key(settings: Settings) -> list[str]:
 
 
 def check_public_base_url(settings: Settings) -> list[str]:
+    """``PUBLIC_BASE_URL`` is the http(s) address people open; production prints it in certificates' QR codes
+    and login links, so it must be set there and be HTTPS unless it names this machine."""
     url = settings.get("PUBLIC_BASE_URL") or ""
     if not url:
         return ["PUBLIC_BASE_URL: not set; production prints it in certificates' QR codes and login links: "
@@ -60,6 +63,7 @@ def check_public_base_url(settings: Settings) -> list[str]:
 
 
 def check_database_url(settings: Settings) -> list[str]:
+    """``DATABASE_URL`` must parse and name PostgreSQL (with a database) or SQLite, the only two supported."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -78,6 +82,7 @@ def check_database_url(settings: Settings) -> list[str]:
 
 
 def check_redis_url(settings: Settings) -> list[str]:
+    """``REDIS_URL``, when set, must be a redis(s):// address with a numeric database, or a unix socket."""
     url = settings.get("REDIS_URL")
     if not url:
         return []
@@ -92,6 +97,8 @@ def check_redis_url(settings: Settings) -> list[str]:
 
 
 def check_signing_keys(settings: Settings) -> list[str]:
+    """The certificate key directory must be readable, writable and hold a sound keyring (or be creatable);
+    production refuses one marked as holding development keys."""
     from app.certificates.keyring import Keyring, KeyringError
 
     directory = Path(settings.get("CERTIFICATE_KEYS_DIR") or "")
@@ -137,6 +144,7 @@ def check_queue_path(settings: Settings) -> list[str]:
 
 
 def check_cjk_font(settings: Settings) -> list[str]:
+    """``CJK_FONT_PATH`` must name a font that can print Chinese, or certificates cannot be rendered."""
     from app.certificates.pdf import CertificateFontError, font_name
 
     try:
@@ -147,6 +155,7 @@ def check_cjk_font(settings: Settings) -> list[str]:
 
 
 def check_metrics_networks(settings: Settings) -> list[str]:
+    """Every entry of ``METRICS_ALLOWED_NETWORKS`` must be an IP network, or the metrics page's guard is wrong."""
     import ipaddress
 
     found = []
@@ -160,6 +169,7 @@ def check_metrics_networks(settings: Settings) -> list[str]:
 
 
 def check_log_format(settings: Settings) -> list[str]:
+    """``LOG_FORMAT`` is ``json`` or ``text``; anything else would silently log in the wrong shape."""
     if settings.get("LOG_FORMAT") in ("text", "json"):
         return []
     return [f"LOG_FORMAT: {settings.get('LOG_FORMAT')!r} is not a format; use json or text (the default)"]
@@ -171,6 +181,7 @@ CHECKS: tuple[Callable[[Settings], list[str]], ...] = (
 
 
 def problems(settings: Settings) -> list[str]:
+    """Every problem of every check, in the order of :data:`CHECKS`; empty when the settings are usable."""
     return [line for check in CHECKS for line in check(settings)]
 
 

@@ -40,7 +40,8 @@ def read_table(data: bytes, filename: str, columns: list[str], limits: InputLimi
     limits = limits or InputLimits.from_config()
     suffix = Path(filename).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise InputRefused([Problem("file", msg("%(suffix)s: expected .csv or .xlsx", suffix=suffix or "no extension"))])
+        raise InputRefused([Problem("file", msg("%(suffix)s: expected .csv or .xlsx",
+                                                suffix=suffix or "no extension"))])
     _check_bytes(data, limits)
     raw_rows = _csv_rows(data, limits) if suffix == ".csv" else read_sheet(data, limits)
     return _to_rows(raw_rows, columns)
@@ -69,8 +70,9 @@ def _check_cell(number: int, column: int, text: str, limits: InputLimits) -> Non
     """A cell's length, and no NUL character (PostgreSQL cannot store one)."""
     where = f"column {get_column_letter(column)}"
     if len(text) > limits.cell_chars:
-        raise InputRefused([at_row(number, where, msg("%(length)s characters, more than the limit of %(limit)s in a cell",
-                                                      length=len(text), limit=limits.cell_chars))])
+        message = msg("%(length)s characters, more than the limit of %(limit)s in a cell",
+                      length=len(text), limit=limits.cell_chars)
+        raise InputRefused([at_row(number, where, message)])
     if "\x00" in text:
         raise InputRefused([at_row(number, where, msg("a text holds a NUL character"))])
 
@@ -228,7 +230,8 @@ def _to_rows(raw: list[list[object]], columns: list[str]) -> list[Row]:
             text = texts[i] if i < len(texts) else ""
             # Excel keeps 15 significant digits: an 18-digit ID typed as a number is already wrong.
             if isinstance(text, _NumberCell) and name == "id_number" and len(text) >= 15:
-                problems.append(at_row(offset, name, msg("stored as a number in Excel, digits lost; format the column as text")))
+                problems.append(at_row(
+                    offset, name, msg("stored as a number in Excel, digits lost; format the column as text")))
             values[name] = str(text).strip()
         rows.append(Row(offset, values))
     if problems:

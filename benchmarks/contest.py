@@ -84,7 +84,8 @@ def build_contest(n: int) -> tuple[Skill, list[User], list[int]]:
                         for j in judges])
     save_scheme(skill, SchemeFile(parse_scheme_json(welding_scheme()), "scheme.json"), by_chief_expert=False)
     people = db.session.execute(insert(Person).returning(Person.id), [
-        {"id_number": f"36010220000101{i:04d}", "name": f"选手{i}", "id_type": "resident"} for i in range(n)]).scalars().all()
+        {"id_number": f"36010220000101{i:04d}", "name": f"选手{i}", "id_type": "resident"}
+        for i in range(n)]).scalars().all()
     registrations = db.session.execute(insert(Registration).returning(Registration.id), [
         {"event_id": ev.id, "skill_id": skill.id, "person_id": pid, "unit_id": units[i % 20].id,
          "contestant_no": f"W-{i:04d}", "status": RegistrationStatus.APPROVED, "attendance": "competed",

@@ -110,13 +110,15 @@ def build(url: str, sizes: tuple[int, ...]) -> dict[int, dict]:
                 db.session.add_all([SchemeCriterion(skill_id=skill.id, position=i, code=c, name=f"模块{c}：工艺与质量")
                                     for i, c in enumerate(CRITERIA)])
                 people = db.session.scalars(insert(Person).returning(Person.id, sort_by_parameter_order=True), [
-                    {"id_type": "resident", "id_number": f"3601022000{size:04d}{s}{i:04d}"[-18:], "name": f"选手{s}-{i}"}
+                    {"id_type": "resident", "id_number": f"3601022000{size:04d}{s}{i:04d}"[-18:],
+                     "name": f"选手{s}-{i}"}
                     for i in range(size)]).all()
                 registrations = db.session.scalars(
                     insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
                     [{"event_id": event.id, "skill_id": skill.id, "person_id": pid, "unit_id": units[i % 20].id,
                       "contestant_no": f"{skill_code}-{i:04d}", "status": RegistrationStatus.APPROVED,
-                      "attendance": Attendance.COMPETED, "outside_window": False, "created_at": datetime.now().astimezone()}
+                      "attendance": Attendance.COMPETED, "outside_window": False,
+                      "created_at": datetime.now().astimezone()}
                      for i, pid in enumerate(people)]).all()
                 awards = ["gold", "silver", "bronze"] + ["excellence"] * 3
                 db.session.execute(insert(Standing), [
@@ -245,7 +247,8 @@ request = function()
 end
 """)
     # The path answers what a contestant sees: their own line.
-    status, _, answer = fetch(f"{base}/results/{event}/me", data=f"csrf_token={token}&bib={pairs[0][0]}&id_tail={pairs[0][1]}".encode(),
+    form = f"csrf_token={token}&bib={pairs[0][0]}&id_tail={pairs[0][1]}"
+    status, _, answer = fetch(f"{base}/results/{event}/me", data=form.encode(),
                               headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
     if status != 200 or pairs[0][0].encode() not in answer:
         raise RuntimeError(f"the lookup answered {status}")
@@ -284,7 +287,8 @@ def measure(database: str, url: str, sizes: tuple[int, ...], args, folder: str) 
     bare_db = str(Path(folder) / "bare.db")   # filled by bare_flask when gunicorn imports it
     keys = Path(folder) / "keys"
     keys.mkdir(exist_ok=True)
-    env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": "benchmark-only-secret-" + "x" * 32,
+    env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": url,
+           "SECRET_KEY": "benchmark-only-secret-" + "x" * 32,
            "CERTIFICATE_KEYS_DIR": str(keys), "PUBLIC_BASE_URL": f"http://127.0.0.1:{app_port}",
            "SESSION_COOKIE_SECURE": "0", "BARE_FLASK_DB": bare_db, "PYTHONPATH": str(ROOT)}
     env.pop("REDIS_URL", None)  # the default cache (each worker's memory): one box, as the table says
@@ -366,8 +370,9 @@ def main(argv: list[str] | None = None) -> None:
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps({
         "benchmark": "public_paths", "at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "setup": {"gunicorn_workers": args.workers, "worker_class": "sync", "wrk": f"-t{args.threads} -c{args.connections} "
-                  f"-d{args.duration}s", "runs": args.runs, "sizes": list(sizes), "skills_per_event": len(SKILLS),
+        "setup": {"gunicorn_workers": args.workers, "worker_class": "sync",
+                  "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}s", "runs": args.runs,
+                  "sizes": list(sizes), "skills_per_event": len(SKILLS),
                   "cpus": os.cpu_count()},
         "results": results}, ensure_ascii=False, indent=1) + "\n")
     print(f"\nwritten to {args.output}")

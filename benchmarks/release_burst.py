@@ -121,7 +121,8 @@ def summary(load: dict, lost: int, marks_in_db: int, args, dialect: str) -> dict
     ratio = (judge["p95_ms"] / judge_alone["p95_ms"]) if judge.get("p95_ms") and judge_alone.get("p95_ms") else None
     return {
         "database": dialect, "contestants": args.contestants, "skills": args.skills, "judges": args.judges,
-        "seconds": args.seconds, "pace_s": args.pace, "batch": args.batch, "server_command": args.server_command or f"gunicorn --workers {args.workers} wsgi:app",
+        "seconds": args.seconds, "pace_s": args.pace, "batch": args.batch,
+        "server_command": args.server_command or f"gunicorn --workers {args.workers} wsgi:app",
         "bare": load["bare"], "alone": load["alone"], "burst": load["burst"],
         "judge_p95_over_alone": round(ratio, 2) if ratio else None,
         "public_p95_ms": public_p95, "public_p95_over_bare_page": round(public_p95 / bare["bare page"]["p95_ms"], 1)

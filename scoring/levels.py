@@ -27,4 +27,5 @@ def parse_level(text: str) -> str | None:
 
 
 def level_index(code: str) -> int:
+    """The position of a level code on the ladder, so that levels compare as numbers (higher is above)."""
     return LADDER.index(code)

@@ -189,6 +189,7 @@ def best_of_unit(placed: Iterable[Placed]) -> dict[str, list[Hashable]]:
 
 
 def technical_expert_top(team_size: int) -> int:
+    """How many of a skill's best places may be proposed as 全国技术能手; fewer the larger the team."""
     return TECHNICAL_EXPERT_TOP.get(team_size, TECHNICAL_EXPERT_TOP_LARGER_TEAMS)
 
 

@@ -38,8 +38,10 @@ NEEDS_EFFECTIVE_TIER = frozenset({"special"})
 
 
 def tier_rank(code: str) -> int:
+    """The tier's rank for ordering events by tier; lower is the higher tier."""
     return TIERS[code].rank
 
 
 def counts_as_class_1(event_class: str | None) -> bool:
+    """Whether a rule naming class 1 applies to an event of this class: ``comprehensive`` counts as class 1."""
     return event_class in ("1", "comprehensive")

@@ -38,7 +38,8 @@ SCHEME = {"standards": [{"section": "1", "name": "装配", "weight": 66}, {"sect
         {"id": "A1.3", "type": "M", "description": "紧固", "max": 15, "section": "1"}]}]},
     {"code": "B", "name": "调试", "sub_criteria": [{"id": "B1", "name": "运行", "day": 2, "aspects": [
         {"id": "B1.1", "type": "J", "description": "运行平稳", "max": 24, "section": "2", "descriptors": DESCRIPTORS},
-        {"id": "B1.2", "type": "J", "description": "工艺美观", "max": 10, "section": "2", "descriptors": DESCRIPTORS}]}]}]}
+        {"id": "B1.2", "type": "J", "description": "工艺美观", "max": 10, "section": "2",
+         "descriptors": DESCRIPTORS}]}]}]}
 
 # team → (unit, members' bibs, the bib its marks are entered under, M marks, J scores, theory)
 TEAMS = {

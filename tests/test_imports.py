@@ -102,7 +102,8 @@ def test_import_units_reports_every_problem_and_saves_nothing(ctx, tmp_path):
     result = run(ctx, "import", "units", str(bad))
     assert result.exit_code == 1
     errors = result.stderr
-    for expected in ("row 2, code", "row 3, name: is empty", "row 3, kind: 'planet'", "row 4, parent_code: unknown unit NOPE",
+    for expected in ("row 2, code", "row 3, name: is empty", "row 3, kind: 'planet'",
+                     "row 4, parent_code: unknown unit NOPE",
                      "row 5, parent_code: D makes a loop", "row 6, parent_code: C makes a loop"):
         assert expected in errors, errors
     assert "nothing saved" in errors

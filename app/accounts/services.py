@@ -40,6 +40,8 @@ def _organized_event_ids(actor: User):
 
 
 def can_manage(actor: User, target: User) -> bool:
+    """Whether ``actor`` may change ``target``'s account: admins any but their own; organizers accounts in their
+    unit tree, and experts and contestants of events they organize (never an admin's, never their own)."""
     if actor.role == Role.ADMIN:
         return target.id != actor.id
     if actor.role != Role.ORGANIZER or target.role == Role.ADMIN or target.id == actor.id:
@@ -75,12 +77,14 @@ def managed_accounts(actor: User) -> list[User]:
 
 
 def assignable_units(actor: User) -> list[Unit]:
+    """The units an actor may put a new account in (every unit for an admin, their tree otherwise), by code."""
     ids = manageable_unit_ids(actor)
     query = select(Unit) if ids is None else select(Unit).where(Unit.id.in_(ids))
     return sorted(db.session.scalars(query), key=lambda u: u.code)
 
 
-def create_account(actor: User, username: str, display_name: str, role: Role, unit_code: str | None) -> tuple[User, str]:
+def create_account(actor: User, username: str, display_name: str, role: Role,
+                   unit_code: str | None) -> tuple[User, str]:
     """A new account with a one-time link (see the module docstring for who may create what)."""
     if role not in CREATABLE.get(actor.role, ()):
         raise AuthError(msg("you cannot create accounts of role %(role)s", role=role.value))
@@ -93,6 +97,7 @@ def create_account(actor: User, username: str, display_name: str, role: Role, un
 
 
 def set_active(actor: User, target: User, active: bool) -> None:
+    """Disable or re-enable an account the actor may manage; a disabled account cannot log in. Audited."""
     if not can_manage(actor, target):
         raise AuthError(msg("you cannot manage this account"))
     if target.active == active:
@@ -127,6 +132,8 @@ class Waiting:
 
 
 def waiting(actor: User) -> Waiting:
+    """What the organizer's accounts page lists as waiting: approved entrants without an account and panel
+    experts who never set a password, in the actor's events."""
     events = _organized_event_ids(actor)
     with_account = select(User.person_id).where(User.person_id.is_not(None))
     entries = db.session.scalars(select(Registration).where(

@@ -36,6 +36,7 @@ def _attach(access: Access) -> Callable:
 
 
 def allow(*roles: Role) -> Callable:
+    """Declare the roles that may call a view; the permission hook refuses everyone else (deny by default)."""
     if not roles:
         raise ValueError("allow() needs at least one role; use allow_authenticated for any")
     return _attach(Access(public=False, roles=frozenset(roles)))
@@ -49,12 +50,14 @@ _BUILTIN = {"static": Access(public=True, roles=ALL_ROLES)}
 
 
 def access_of(app: Flask, endpoint: str) -> Access | None:
+    """The access a route's endpoint declared, ``None`` when it declared none (and is then refused)."""
     if endpoint in _BUILTIN:
         return _BUILTIN[endpoint]
     return getattr(app.view_functions.get(endpoint), "access", None)
 
 
 def permission_table(app: Flask) -> dict[str, Access | None]:
+    """Every endpoint of the app with its declared access, so a test can fail on a route that declares none."""
     return {rule.endpoint: access_of(app, rule.endpoint) for rule in app.url_map.iter_rules()}
 
 

@@ -30,6 +30,7 @@ class Throttled(AuthError):
 
 
 def user_by_name(username: str) -> User | None:
+    """The account with this exact username, ``None`` when there is none."""
     return db.session.scalar(select(User).where(User.username == username))
 
 
@@ -74,6 +75,7 @@ def create_user(username: str, role: str | Role, *, unit_code: str | None = None
 
 
 def check_password_strength(password: str) -> None:
+    """Refuse a password shorter than the minimum length, wherever a password is set."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError(msg("password must be at least %(count)s characters", count=MIN_PASSWORD_LENGTH))
 

@@ -48,6 +48,7 @@ def job_directory(job: CertificateJob) -> Path:
 
 
 def zip_path(job: CertificateJob) -> Path:
+    """The job's certificates and manifest as one zip beside its directory, the file the organizer downloads."""
     return job_directory(job).with_suffix(".zip")
 
 
@@ -119,7 +120,8 @@ def run_job(job_id: int) -> CertificateJob:
     try:
         prepared = [prepare(certificate) for certificate in _job_certificates(job)]
         job.total, job.done = len(prepared), 0
-        event_code, directory, zip_file, merged_file = job.event.code, job_directory(job), zip_path(job), merged_path(job)
+        event_code, directory = job.event.code, job_directory(job)
+        zip_file, merged_file = zip_path(job), merged_path(job)
         title = f"{event_code} {job.skill.code if job.skill else ''} 证书".replace("  ", " ")
         db.session.commit()   # no transaction while rendering: on SQLite one would hold the write lock
         directory.mkdir(parents=True, exist_ok=True)

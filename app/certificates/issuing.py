@@ -74,6 +74,8 @@ class CertificateError(DomainError):
 # -- numbering ----------------------------------------------------------------------------------
 
 def number_template(issuer: Unit, kind: CertificateKind) -> str:
+    """The issuer's number template for a kind (``CERTIFICATE_NUMBER_TEMPLATES``, else the default); refused
+    unless it ends with its one ``{sequence}`` field, since what precedes it is the prefix a sequence counts."""
     configured = current_app.config.get("CERTIFICATE_NUMBER_TEMPLATES") or {}
     template = (configured.get(issuer.code) or {}).get(kind.value) or DEFAULT_TEMPLATES[kind]
     fields = [name for _, name, _, _ in string.Formatter().parse(template) if name]
@@ -85,6 +87,7 @@ def number_template(issuer: Unit, kind: CertificateKind) -> str:
 
 
 def number_prefix(template: str, **values: Any) -> str:
+    """The template's text before ``{sequence}``, filled in: certificates sharing it share one sequence."""
     return template[:template.index("{sequence")].format(**values)
 
 
@@ -147,16 +150,19 @@ class Due:
 
 
 def award_issuer(event: Event) -> Unit:
+    """Who issues an event's result certificates: its first organizer; refused when it has none."""
     if not event.organizers:
         raise CertificateError(msg("event %(event)s has no organizer to issue its certificates", event=event.code))
     return event.organizers[0]
 
 
 def level_issuer(event: Event) -> Unit:
+    """Who issues an event's level certificates: its evaluation body when set, else the award issuer."""
     return event.level_certificate_issuer or award_issuer(event)
 
 
 def is_final(skill: Skill) -> bool:
+    """Whether the skill's results are final, the condition for issuing any of its certificates."""
     return (r := results_of(skill)) is not None and r.final
 
 
@@ -182,6 +188,8 @@ def _members(skill: Skill, lead: Registration) -> list[Registration]:
 
 
 def dues_for_results(event: Event, skills: Sequence[Skill], kinds: Iterable[CertificateKind]) -> list[Due]:
+    """Every certificate of the wanted kinds that the skills' final standings call for: award for each member of
+    an awarded competitor, participation for members who competed without an award, expert for panel members."""
     kinds = set(kinds)
     issuer = award_issuer(event)
     found = []
@@ -287,6 +295,8 @@ def _create(due: Due, number: str, issue_date) -> Certificate:
 def certificates_of(event: Event, skills: Sequence[Skill] | None = None,
                     kinds: Iterable[CertificateKind] | None = None,
                     registration_ids: Iterable[int] | None = None) -> list[Certificate]:
+    """The event's certificates (revoked ones included), by number, narrowed to skills, kinds or registrations
+    when given."""
     query = select(Certificate).where(Certificate.event_id == event.id)
     if skills is not None:
         query = query.where(Certificate.skill_id.in_([s.id for s in skills]))
@@ -336,6 +346,7 @@ def reconcile_amended(event: Event, skill: Skill, competitor_ids: Iterable[int],
 # -- level certificates -------------------------------------------------------------------------
 
 def level_digit(level: str) -> str:
+    """The digit a level certificate's number carries (``level3`` → ``3``); only levels 5 … 1 are certified."""
     if len(level) == 6 and level.startswith("level") and level[5] in "12345":
         return level[5]
     raise CertificateError(msg("no level certificate for %(level)s: only level5 … level1 are certified",
@@ -405,6 +416,7 @@ def verify_url(certificate: Certificate) -> str:
 
 
 def parse_kinds(text: str | None) -> list[CertificateKind]:
+    """The certificate kinds of a comma-separated list (award when empty); refused naming every unknown kind."""
     if not text:
         return [CertificateKind.AWARD]
     kinds, unknown = [], []

@@ -32,6 +32,7 @@ def check_output_dir(directory: Path) -> None:
 
 
 def page_of(certificate: Certificate, url: str) -> CertificatePage:
+    """What the PDF prints, from the certificate's frozen content (not today's names) and its verification URL."""
     c = certificate.content
     return CertificatePage(number=certificate.number, kind=c["kind"], holder=c["holder"], id_masked=c["id_masked"],
                            event=c["event"], skill=c["skill"], award_or_level=c["award_or_level"],
@@ -40,11 +41,13 @@ def page_of(certificate: Certificate, url: str) -> CertificatePage:
 
 
 def render_certificate(certificate: Certificate) -> tuple[bytes, str]:
+    """One certificate's PDF and the verification URL its QR code holds, for a single download."""
     url = verify_url(certificate)
     return render(page_of(certificate, url), current_app.config["CJK_FONT_PATH"]), url
 
 
 def manifest_entry(certificate: Certificate, url: str) -> dict[str, Any]:
+    """One certificate's line of ``manifest.json`` (formats.md)."""
     return {"number": certificate.number, "kind": certificate.kind.value,
             "award": certificate.award_or_level if certificate.kind.value == "award" else None,
             "level": certificate.award_or_level if certificate.kind.value == "level" else None,
@@ -63,6 +66,7 @@ class Prepared:
 
 
 def prepare(certificate: Certificate) -> Prepared:
+    """Read what rendering needs from the database now, so the rendering itself can run outside a transaction."""
     url = verify_url(certificate)
     return Prepared(certificate.file_name, page_of(certificate, url), manifest_entry(certificate, url))
 
@@ -78,10 +82,12 @@ def write_prepared(item: Prepared, directory: Path) -> dict[str, Any]:
 
 
 def write_one(certificate: Certificate, directory: Path) -> dict[str, Any]:
+    """Write one certificate's PDF into ``directory`` (skipped when present) and return its manifest entry."""
     return write_prepared(prepare(certificate), directory)
 
 
 def write_manifest(event_code: str, entries: Sequence[dict[str, Any]], directory: Path) -> Path:
+    """Write ``manifest.json`` sorted by number; written last, so its presence means every PDF is there."""
     path = directory / MANIFEST
     document = {"event": event_code, "certificates": sorted(entries, key=lambda e: e["number"])}
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -90,6 +96,8 @@ def write_manifest(event_code: str, entries: Sequence[dict[str, Any]], directory
 
 def write_directory(event_code: str, certificates: Sequence[Certificate], directory: Path,
                     progress: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+    """Write every certificate's PDF and then the manifest into ``directory`` (``certificates issue``);
+    ``progress`` is told the count done after each one."""
     directory.mkdir(parents=True, exist_ok=True)
     entries = []
     for done, certificate in enumerate(certificates, 1):

@@ -34,6 +34,7 @@ def holder_person_id(certificate: Certificate) -> int | None:
 
 
 def is_holder(certificate: Certificate, person_id: int | None) -> bool:
+    """Whether ``person_id`` is the certificate's holder (``None`` never is): contestants download only their own."""
     return person_id is not None and holder_person_id(certificate) == person_id
 
 

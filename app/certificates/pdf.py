@@ -97,6 +97,7 @@ def font_name(path: str) -> str:
 
 
 def check_glyphs(name: str, texts: list[str]) -> None:
+    """Refuse, naming them, the characters the font cannot print, so a paper never shows a missing-glyph box."""
     face = pdfmetrics.getFont(name).face
     missing = sorted({ch for text in texts for ch in text if not ch.isspace() and ord(ch) not in face.charToGlyph})
     if missing:
@@ -105,6 +106,7 @@ def check_glyphs(name: str, texts: list[str]) -> None:
 
 
 def qr_matrix(url: str) -> list[list[bool]]:
+    """The QR code's modules for ``url``; refused when the URL needs a version too dense to scan at print size."""
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
     code.add_data(url)
     code.make(fit=True)
@@ -115,6 +117,7 @@ def qr_matrix(url: str) -> list[list[bool]]:
 
 
 def draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
+    """Draw the QR code of ``url`` as vector squares at (``x``, ``y``), ``size`` wide: sharp on any printer."""
     matrix = qr_matrix(url)
     modules = len(matrix)
     step = size / modules
@@ -135,6 +138,7 @@ def draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> No
 
 
 def body_text(page: CertificatePage) -> list[str]:
+    """The certificate's body in fixed Chinese wording for its kind (an official paper, not the UI's language)."""
     skill = page.skill or ""
     if page.kind == "award":
         award = AWARDS.get(page.award_or_level or "", page.award_or_level or "")

@@ -43,6 +43,8 @@ def _on_promotion_revoked(event_id: int, reason: str, certificate_no: str | None
 
 
 def connect() -> None:
+    """Keep certificates in step with results and promotions: an amended result re-issues, an approved promotion
+    issues a level certificate and a revoked one revokes it."""
     from app import signals
     signals.result_amended.connect(_on_result_amended)
     signals.promotion_approved.connect(_on_promotion_approved)

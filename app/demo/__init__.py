@@ -173,10 +173,13 @@ def contestant_rows(event_code: str) -> list[Row]:
 
 
 def is_loaded() -> bool:
+    """Whether the demo event exists, so ``flask demo`` without ``--reset`` does not load it twice."""
     return event_by_code(DEMO_EVENT) is not None
 
 
 def remove_demo() -> None:
+    """Delete the demo's events, accounts and the persons only the demo used (``--reset``), keeping anything
+    real that shares the database."""
     for code in (DEMO_EVENT, FEEDER_EVENT):  # the higher event first: its registrations link to the feeder's
         event = event_by_code(code)
         if event is not None:
@@ -194,9 +197,11 @@ def remove_demo() -> None:
 
 
 def load_demo() -> Event:
+    """Load the whole demo contest through the real import and registration paths, so it obeys every rule."""
     from app.auth.services import create_user
 
-    import_units([Row(i, dict(zip(["code", "name", "kind", "parent_code"], u, strict=False))) for i, u in enumerate(UNITS, 2)])
+    import_units([Row(i, dict(zip(["code", "name", "kind", "parent_code"], u, strict=False)))
+                  for i, u in enumerate(UNITS, 2)])
     feeder = save_event_document(json.loads(json.dumps(FEEDER)))
     event = save_event_document(json.loads(json.dumps(EVENT)))
     for username, role, unit, name in ACCOUNTS:

@@ -109,7 +109,8 @@ def _rows(sheet: Marksheet) -> list[Row]:
                 continue
             if aspect.kind == "M":
                 allowed = allowed_measurement_marks(as_aspect(aspect))
-                rows.append([bib, aspect.code, "", str(allowed[-1 - stable_number(bib, aspect.code) % min(2, len(allowed))])])
+                mark = allowed[-1 - stable_number(bib, aspect.code) % min(2, len(allowed))]
+                rows.append([bib, aspect.code, "", str(mark)])
                 continue
             judges = [u for u in JUDGE_ORDER if not sheet.rights.is_conflicted(_user_id(sheet, u), competitor)][:3]
             base = 1 + stable_number(bib, aspect.code) % 2
@@ -126,6 +127,8 @@ def _user_id(sheet: Marksheet, username: str) -> int:
 
 
 def load_demo_marking(event: Event) -> None:
+    """Give WELD-E a scheme, a draw and paper marks with one criterion locked and one set flagged, so the
+    marking pages show every state."""
     skill = event.skill("WELD-E")
     save_scheme(skill, SchemeFile(parse_scheme_json(welding_scheme()), "weld-e-scheme.json"), by_chief_expert=False)
     with audit.acting_as("user:weld-chief"):  # the chief expert draws, as at a real contest

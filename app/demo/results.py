@@ -114,7 +114,8 @@ CNC_JUDGES = ["cnc-j4", "cnc-j1", "cnc-j2", "cnc-j3"]
 CARE_JUDGES = ["care-j1", "care-j2", "care-j3", "weld-chief"]
 # DEMO-NC invites provincial experts from outside Nanchang (its contestants are all Nanchang's).
 FEEDER_PANEL = [("CNC-NC", "cnc-r1", "朱建华", "EXPERTS", "chief"), ("CNC-NC", "cnc-j4", "马骏", "EXPERTS", "judge"),
-                ("CNC-NC", "cnc-j1", "吴国平", "JX-JJ-S1", "judge"), ("CNC-NC", "cnc-j2", "徐光明", "JX-PX-S1", "judge")]
+                ("CNC-NC", "cnc-j1", "吴国平", "JX-JJ-S1", "judge"),
+                ("CNC-NC", "cnc-j2", "徐光明", "JX-PX-S1", "judge")]
 FEEDER_JUDGES = ["cnc-j4", "cnc-j1", "cnc-j2"]
 
 # Ability per competitor (lead bib), 0–1: the share of aspects done to the full mark.
@@ -179,6 +180,8 @@ def _mark_and_lock(skill: Skill, standards: list[tuple], criteria: list[tuple], 
 
 
 def load_demo_results(event: Event, feeder: Event) -> None:
+    """Mark, lock and publish the demo's other skills (CNC-S final with a penalty, CARE-E provisional with
+    appeals open, the feeder's CNC final) so the results and qualification pages have data."""
     cnc, care = event.skill("CNC-S"), event.skill("CARE-E")
     _mark_and_lock(cnc, CNC_STANDARDS, CNC_CRITERIA, CNC_ABILITY, CNC_JUDGES, CNC_TWINS)
     bib, points, reason = CNC_PENALTY
@@ -188,7 +191,8 @@ def load_demo_results(event: Event, feeder: Event) -> None:
     publish(event, skill=care)
 
     feeder_cnc = feeder.skill("CNC-NC")
-    import_judges(feeder, [Row(i, dict(zip(JUDGE_COLUMNS, seat, strict=False))) for i, seat in enumerate(FEEDER_PANEL, 2)])
+    import_judges(feeder, [Row(i, dict(zip(JUDGE_COLUMNS, seat, strict=False)))
+                           for i, seat in enumerate(FEEDER_PANEL, 2)])
     _mark_and_lock(feeder_cnc, CNC_STANDARDS, CNC_CRITERIA, FEEDER_ABILITY, FEEDER_JUDGES)
     publish(feeder, skill=feeder_cnc, final=True)
 

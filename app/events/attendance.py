@@ -36,6 +36,7 @@ STATUS_ALIASES: dict[str, Attendance] = {
 
 
 def parse_status(text: str) -> Attendance | None:
+    """The attendance status a file's cell names, in English or Chinese (缺考, 退赛 …); ``None`` when unknown."""
     return STATUS_ALIASES.get(text.strip().lower())
 
 

@@ -78,6 +78,7 @@ def delegation_of(unit: Unit, kind: UnitKind | None) -> Unit:
 
 
 def person_key_of(registration: Registration) -> PersonKey:
+    """The key a registration's person is known by across files: ID type and number, never the name."""
     return (registration.person.id_type, registration.person.id_number)
 
 
@@ -210,6 +211,7 @@ def person_once(c: Candidate, roster: Roster) -> Finding | None:
 
 
 def event_tier(event: Event) -> str:
+    """The tier an event counts at: a special contest's ``effective_tier``, else its own (tiers.md)."""
     return event.effective_tier or event.tier
 
 
@@ -227,6 +229,7 @@ def not_a_previous_medallist(c: Candidate, roster: Roster) -> Finding | None:
 
 
 def group_matches(c: Candidate) -> Finding | None:
+    """A skill held for one group (employees or students) refuses a candidate of the other group."""
     if c.skill is None or c.skill.group is None or c.group is None or c.group == c.skill.group:
         return None
     return Finding("group", msg("%(skill)s is for the %(wanted)s group, not %(given)s", skill=c.skill.code,
@@ -239,6 +242,7 @@ def completed_years(born: date, on: date) -> int:
 
 
 def age_allowed(c: Candidate) -> Finding | None:
+    """The candidate's age in completed years on the skill's reference date must be within its limits."""
     if c.skill is None or c.birth_date is None:
         return None
     on = c.skill.reference_date

@@ -61,6 +61,7 @@ class PanelError(DomainError):
 
 
 def parse_role(text: str) -> PanelRole | None:
+    """The panel role a file's cell names, in English or Chinese (裁判长, 裁判员 …); ``None`` when unknown."""
     return ROLE_ALIASES.get(text.strip().lower())
 
 
@@ -71,11 +72,14 @@ def panel_of(skill: Skill) -> list[PanelMember]:
 
 
 def member_of(skill: Skill, user: User) -> PanelMember | None:
+    """The user's seat on the skill's panel, ``None`` when they are not on it; pages use it to decide what a
+    judge may see."""
     return db.session.scalar(select(PanelMember).where(PanelMember.skill_id == skill.id,
                                                        PanelMember.user_id == user.id))
 
 
 def is_chief(user: User, skill: Skill) -> bool:
+    """Whether the user is the skill's chief expert, who may act for the panel (scheme, draw, locks)."""
     member = member_of(skill, user)
     return member is not None and member.role == PanelRole.CHIEF
 
@@ -295,6 +299,7 @@ def add_member(skill: Skill, *, username: str, name: str, role: str) -> tuple[Pa
 
 
 def change_role(member: PanelMember, role: PanelRole) -> None:
+    """Give a panel member another role, keeping one chief per skill; audited."""
     _check_one_chief(member.skill, role, member)
     before = _member_state(member)
     member.role = role
@@ -304,6 +309,7 @@ def change_role(member: PanelMember, role: PanelRole) -> None:
 
 
 def remove_member(member: PanelMember) -> None:
+    """Take a member off the skill's panel; audited with what they were, before the row goes."""
     audit.record("panel.remove", "skill", _skill_key(member.skill), before=_member_state(member),
                  event_id=member.skill.event_id)
     db.session.delete(member)

@@ -190,6 +190,7 @@ def register_one(event: Event, values: dict[str, str], *, actor_is_organizer: bo
 # --- writing ------------------------------------------------------------------------------------
 
 def registration_state(reg: Registration) -> dict[str, Any]:
+    """The audited fields of a registration, for the ``before`` and ``after`` of its audit entries."""
     return {"contestant_no": reg.contestant_no, "skill": reg.skill.code, "unit": reg.unit.code,
             "person_id": reg.person.id, "group": reg.group, "current_level": reg.current_level,
             "current_level_cert_no": reg.current_level_cert_no, "team": reg.team, "status": reg.status,

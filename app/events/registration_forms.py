@@ -18,10 +18,12 @@ from scoring.levels import LADDER, NAMES_ZH
 
 
 def unit_choices(units: Iterable[Unit]) -> list[tuple[str, str]]:
+    """A form's unit options, labelled with code and name so units with similar names are told apart."""
     return [(u.code, f"{u.code} {u.name}") for u in units]
 
 
 def skill_choices(skills: Iterable[Skill]) -> list[tuple[str, str]]:
+    """A form's skill options, labelled with code and name."""
     return [(s.code, f"{s.code} {s.name}") for s in skills]
 
 

@@ -44,6 +44,7 @@ class GrantBudget(db.Model):
 
 
 def budget(policy: str, year: int) -> GrantBudget | None:
+    """The budget set for a rule set and year, ``None`` when none is."""
     query = select(GrantBudget).where(GrantBudget.policy == policy, GrantBudget.year == year)
     return db.session.scalar(query)
 

@@ -109,6 +109,7 @@ class Totals:
 # --- scope ----------------------------------------------------------------------------------------
 
 def grant_rule_set(code: str) -> grants.RuleSet:
+    """The grant rule set with this code; refused as a ledger error when there is none."""
     try:
         found: grants.RuleSet = rule_set(GRANTS, code)
     except RuleSetUnknown:

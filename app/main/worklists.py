@@ -69,6 +69,7 @@ class OwnResult:
 
 
 def expert_seats(user: User) -> list[Seat]:
+    """The user's panel seats with how many of each skill's criteria are locked, for the expert's home page."""
     members = panels_of_user(user)
     skill_ids = [m.skill_id for m in members]
     counts = dict.fromkeys(skill_ids, (0, 0))

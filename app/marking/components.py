@@ -34,10 +34,13 @@ class ComponentsImported:
 
 
 def declared_components(skill: Skill) -> list[str]:
+    """The result components the skill's weights name (``practical`` among them, from the marking scheme)."""
     return list(skill.component_weights)
 
 
 def import_component(skill: Skill, component: str, rows: list[Row]) -> ComponentsImported:
+    """Store a file's scores of one imported component (the theory exam …) and report how many changed;
+    refused unless the skill declares the component, and the whole file on any problem."""
     if component not in declared_components(skill) or component == PRACTICAL:
         others = [c for c in declared_components(skill) if c != PRACTICAL]
         raise InputRefused([Problem("component", msg(

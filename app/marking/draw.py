@@ -61,14 +61,17 @@ class Dealt:
 # --- the randomness: pure functions of the seed ------------------------------------------------
 
 def new_seed() -> str:
+    """A fresh random seed for a draw, stored with it so the draw can be reproduced and checked."""
     return secrets.token_hex(16)
 
 
 def secret_pool(count: int) -> range:
+    """The secret numbers a draw picks from: three digits, or four for more than :data:`SMALL_LIMIT` competitors."""
     return SMALL_POOL if count <= SMALL_LIMIT else LARGE_POOL
 
 
 def station_width(count: int) -> int:
+    """Workstation numbers' width: the digits of the count, at least two (``01`` … ``N``)."""
     return max(2, len(str(count)))
 
 
@@ -108,10 +111,12 @@ def secret_numbers(skill: Skill) -> dict[int, str]:
 
 
 def draw_of(skill: Skill) -> Draw | None:
+    """The skill's standing draw, ``None`` before the first one."""
     return db.session.scalar(select(Draw).where(Draw.skill_id == skill.id))
 
 
 def has_marks(skill: Skill) -> bool:
+    """Whether any mark is stored for the skill: from then on the draw cannot be redone (marks would be mislabelled)."""
     return bool(db.session.scalar(select(exists().where(Mark.skill_id == skill.id))))
 
 

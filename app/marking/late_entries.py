@@ -14,6 +14,8 @@ from app.messages import Message, msg
 
 
 def reasons(event_id: int, skill_id: int, **_: object) -> list[Message]:
+    """Why an entry approved now is late for marking (drawn already, criteria locked), for the organizer to
+    confirm before approving; answers ``late_entry_checks``."""
     skill = db.session.get(Skill, skill_id)
     if skill is None:
         return []
@@ -31,5 +33,6 @@ def reasons(event_id: int, skill_id: int, **_: object) -> list[Message]:
 
 
 def connect() -> None:
+    """Let registration ask marking about late entries without importing it."""
     from app.signals import late_entry_checks
     late_entry_checks.connect(reasons)

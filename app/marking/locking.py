@@ -62,6 +62,7 @@ class CriterionState:
 
 
 def lead_bib(competitor: Competitor) -> str:
+    """A competitor's name in lists outside blind marking: its lead registration's bib."""
     return competitor.lead.contestant_no
 
 
@@ -117,6 +118,8 @@ def _check_competitor(sheet: Marksheet, criterion: SchemeCriterion, competitor: 
 
 
 def sign_off(criterion: SchemeCriterion, judge: User, state: CriterionState) -> None:
+    """A judge who marked a complete, unflagged criterion signs it off (once); the chief may lock only when
+    every marker has."""
     if criterion.locked:
         raise DomainError(msg("criterion %(criterion)s is already locked", criterion=criterion.code))
     if judge.id not in state.markers:
@@ -158,6 +161,8 @@ def lock(criterion: SchemeCriterion, state: CriterionState, *, confirm_reduced: 
 
 
 def unlock(criterion: SchemeCriterion, reason: str) -> None:
+    """Open a locked criterion again, with a reason, clearing its sign-offs (given for the marks as they stood);
+    audited and announced so the standings rebuild."""
     if not criterion.locked:
         raise DomainError(msg("criterion %(criterion)s is not locked", criterion=criterion.code))
     if not reason.strip():
@@ -173,6 +178,7 @@ def unlock(criterion: SchemeCriterion, reason: str) -> None:
 
 
 def open_reopenings(skill_id: int) -> list[CriterionReopening]:
+    """The skill's criteria reopened for single competitors and not closed yet, oldest first."""
     return db.session.scalars(
         select(CriterionReopening).join(SchemeCriterion)
         .where(SchemeCriterion.skill_id == skill_id, CriterionReopening.closed_at.is_(None))

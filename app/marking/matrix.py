@@ -39,6 +39,8 @@ class Matrix:
 
 
 def criterion_matrix(sheet: Marksheet, criterion: SchemeCriterion) -> Matrix:
+    """The criterion's marks as the chief expert's matrix: a row per competed competitor, each judgement set
+    judge by judge and flagged where it breaks the spread rule."""
     aspects = [a for a in sheet.aspects.values() if a.criterion.id == criterion.id]
     judge_ids = sorted({judge for a in aspects if a.kind == "J" for c in sheet.competitors
                         for judge in sheet.judgement_scores(a, c)})

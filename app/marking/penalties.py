@@ -22,11 +22,14 @@ MAX_PENALTY = Decimal("100.00")
 
 
 def active_penalties(skill: Skill) -> list[Penalty]:
+    """The skill's penalties not withdrawn, in the order they were recorded: those that count in the totals."""
     return db.session.scalars(select(Penalty).where(Penalty.skill_id == skill.id, Penalty.withdrawn_at.is_(None))
                               .order_by(Penalty.recorded_at, Penalty.id)).all()
 
 
 def add_penalty(skill: Skill, competitor: Competitor, points: Decimal, reason: str) -> Penalty:
+    """Deduct points (0 < points ≤ 100, two decimals) from a competitor with a reason; audited and announced
+    so the results rebuild."""
     if not (Decimal(0) < points <= MAX_PENALTY) or points != points.quantize(Decimal("0.01")):
         raise DomainError(msg("a penalty is more than 0 and at most 100 points, with at most 2 decimals"))
     if not reason.strip():
@@ -43,6 +46,7 @@ def add_penalty(skill: Skill, competitor: Competitor, points: Decimal, reason: s
 
 
 def withdraw_penalty(penalty: Penalty, reason: str) -> None:
+    """Withdraw a penalty with a reason instead of deleting it, so what was deducted and why survives; audited."""
     if penalty.withdrawn_at is not None:
         raise DomainError(msg("this penalty was already withdrawn"))
     if not reason.strip():

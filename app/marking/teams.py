@@ -29,6 +29,7 @@ def marking_members(skill: Skill) -> list[PanelMember]:
 
 
 def team_usernames(criterion: SchemeCriterion) -> list[str]:
+    """The usernames on the criterion's marking team, sorted, for the audit entry's before and after."""
     return sorted(db.session.scalars(
         select(User.username).join(MarkingTeamMember, MarkingTeamMember.user_id == User.id)
         .where(MarkingTeamMember.criterion_id == criterion.id)))

@@ -35,6 +35,8 @@ class StoredValues:
 
 
 def stored_values(skill_id: int) -> StoredValues:
+    """The skill's stored marks as plain numbers per aspect and competitor, selected as columns only,
+    because loading the Mark objects costs most of a standings rebuild."""
     aspects = [AspectInfo(*row) for row in db.session.execute(
         select(SchemeAspect.id, SchemeAspect.code, SchemeAspect.kind, SchemeAspect.max_mark, SchemeCriterion.code)
         .join(SchemeSubCriterion, SchemeSubCriterion.id == SchemeAspect.sub_criterion_id)

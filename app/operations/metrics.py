@@ -28,15 +28,18 @@ PUBLIC_ANSWERS = Counter("jingsai_public_answers",
 
 
 def observe_request(endpoint: str, method: str, status: int, seconds: float) -> None:
+    """Count one answered request and its duration, labelled by endpoint so a slow page stands out."""
     REQUESTS.labels(endpoint, method, str(status)).inc()
     LATENCY.labels(endpoint).observe(seconds)
 
 
 def count_public_answer(answer: str) -> None:
+    """Count how a public results request was answered (304, cache hit or rendered), to see the cache work."""
     PUBLIC_ANSWERS.labels(answer).inc()
 
 
 def count_marks(answers: Iterable[dict]) -> None:
+    """Count the tablet marks of a batch by outcome (stored, replayed, conflict, refused)."""
     for answer in answers:
         MARKS.labels(answer["outcome"]).inc()
 

@@ -61,6 +61,7 @@ def _user_id() -> str | None:
 
 
 def register(app: Flask) -> None:
+    """Time, log and number every request: the first hook before and the last one after everything else."""
     # First of the before-request hooks (before CSRF and permissions), so every answer is timed.
     app.before_request_funcs.setdefault(None, []).insert(0, _start)
     # After-request hooks run last-registered first: registered first, this one sees the final answer.

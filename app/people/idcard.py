@@ -17,14 +17,17 @@ CHECKED_TYPES = frozenset({"resident", "hmt_residence", "foreign_permanent"})
 
 
 def normalize(number: str) -> str:
+    """An ID number as stored and compared: trimmed and upper-cased (a check character typed ``x`` is ``X``)."""
     return number.strip().upper()
 
 
 def check_digit(first17: str) -> str:
+    """The check character (GB 11643) the first 17 digits of a resident ID number call for."""
     return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=False)) % 11]
 
 
 def birth_date_of(number: str) -> date | None:
+    """The birth date a resident ID number encodes; ``None`` when those digits are not a real date."""
     try:
         return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:

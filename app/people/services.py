@@ -66,5 +66,7 @@ def record_created(persons: Iterable[Person]) -> None:
 
 
 def unknown_number_message(problems: list[Message]) -> Message:
+    """Why a row naming an unknown person is refused: no one has the number, and it is not a valid resident
+    ID number either, so the person cannot be registered from it."""
     return msg("no person on record with this ID number, and it is not a valid resident ID number "
                "(%(problem)s); register the person first", problem=problems[0])

@@ -29,6 +29,7 @@ COLUMNS = ["event", "skill", "contestant_no", "name", "id_type", "id_number", "o
 
 
 def issuer_of(event: Event) -> str:
+    """Who issues the event's level certificates: its evaluation body, else its first organizer (谁评价、谁发证)."""
     if event.level_certificate_issuer is not None:
         return event.level_certificate_issuer.code
     links = sorted(event.organizer_links, key=lambda link: link.position)
@@ -55,8 +56,10 @@ def promotion_row(p: PromotionProposal, issuer: str) -> dict[str, Any]:
 
 
 def export_document(event: Event) -> dict[str, Any]:
+    """The JSON of ``promotion export``: the event, its promotion rules and every approved promotion."""
     return {"event": event.code, "rules": event.promotion_rules, "promotions": approved_rows(event)}
 
 
 def export_table(event: Event) -> tuple[list[str], list[list[object]]]:
+    """The CSV/XLSX of ``promotion export``: its columns and one row per approved promotion."""
     return COLUMNS, [[row[c] for c in COLUMNS] for row in approved_rows(event)]

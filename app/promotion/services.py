@@ -68,6 +68,7 @@ class PromotionError(DomainError):
 
 
 def source_of(event: Event) -> str:
+    """The ``source`` a level record granted by this event carries, so the event's promotions can find their records."""
     return f"{SOURCE_PREFIX}{event.code}"
 
 
@@ -377,5 +378,6 @@ def on_result_amended(event_id: int, skill_id: int, reason: str, competitor_ids:
 
 
 def connect() -> None:
+    """Revoke or recompute promotions when a result they rest on is amended."""
     from app.signals import result_amended
     result_amended.connect(on_result_amended)

@@ -26,6 +26,7 @@ from app.results.standings import amending, rebuild, results_of
 
 
 def competitor_or_refuse(skill: Skill, bib: str) -> Competitor:
+    """The skill's approved competitor with this bib (any team member's); refused, naming the bib, when none."""
     competitor = by_bib(competitors(skill)).get(bib)
     if competitor is None:
         raise DomainError(msg("no approved contestant %(bib)s in %(skill)s", bib=bib, skill=skill.code))
@@ -33,6 +34,7 @@ def competitor_or_refuse(skill: Skill, bib: str) -> Competitor:
 
 
 def criterion_or_refuse(skill: Skill, code: str) -> SchemeCriterion:
+    """The criterion of the skill's scheme with this code; refused, naming the code, when the scheme has none."""
     criterion = db.session.scalar(db.select(SchemeCriterion).where(SchemeCriterion.skill_id == skill.id,
                                                                    SchemeCriterion.code == code))
     if criterion is None:
@@ -67,6 +69,8 @@ def amend(skill: Skill, bib: str, reason: str, *, disqualify: bool = False, reop
 
 
 def file_appeal(skill: Skill, bib: str, criterion_code: str, reason: str) -> Appeal:
+    """File a unit's appeal against one criterion of a competitor who competed, while the provisional results'
+    appeals window is open; audited."""
     results = results_of(skill)
     if results is None or results.publication != Publication.PROVISIONAL:
         raise DomainError(msg("appeals are filed against provisional results only"))
@@ -89,6 +93,8 @@ def file_appeal(skill: Skill, bib: str, criterion_code: str, reason: str) -> App
 
 
 def decide_appeal(appeal: Appeal, *, upheld: bool, decision: str) -> None:
+    """The arbiter upholds or dismisses a pending appeal, with reasons, while results are provisional; an upheld
+    appeal reopens the criterion for that competitor so they are re-marked."""
     if appeal.status != AppealStatus.PENDING:
         raise DomainError(msg("this appeal was decided already"))
     if not decision.strip():

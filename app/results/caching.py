@@ -42,6 +42,7 @@ _MOVED = "results_versions_moved"  # Session.info key: events whose cached versi
 
 
 def version_key(code: str) -> str:
+    """The cache key of an event's results version, the one number every public page's key and ETag derive from."""
     return f"version:{code}"
 
 
@@ -96,7 +97,8 @@ def _etag(code: str, version: int, language: str | None, what: str) -> str:
 def may_be_signed_in() -> bool:
     """Whether the request carries a session (or remember-me) cookie at all; without one the reader
     is anonymous and nothing needs to open the session to know it."""
-    names = (current_app.config["SESSION_COOKIE_NAME"], current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+    names = (current_app.config["SESSION_COOKIE_NAME"],
+             current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
     return any(name in request.cookies for name in names)
 
 

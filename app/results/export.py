@@ -25,6 +25,7 @@ def _text(value: Any) -> str | None:
 
 
 def result_document(line: Line, table: SkillTable) -> dict[str, Any]:
+    """One result line of the standings JSON (formats.md); components and team members only where the skill has them."""
     s = line.standing
     doc: dict[str, Any] = {
         "contestant_no": line.bib, "name": line.name, "unit": line.unit.code, "status": s.status.value,
@@ -40,10 +41,12 @@ def result_document(line: Line, table: SkillTable) -> dict[str, Any]:
 
 
 def standings_document(event: Event, tables: list[SkillTable]) -> dict[str, Any]:
+    """The whole standings JSON of an event (formats.md); WorldSkills events add Albert Vidal and unit points."""
     doc: dict[str, Any] = {
         "event": event.code,
         "skills": [{"skill": t.skill.code, "standardized": t.results.standardized, "competed": t.results.competed,
-                    "complete": t.results.complete, "results": [result_document(line, t) for line in t.lines]} for t in tables],
+                    "complete": t.results.complete, "results": [result_document(line, t) for line in t.lines]}
+                   for t in tables],
         "best_of_unit": best_of_unit_entries(tables),
     }
     if event.awards == "worldskills":
@@ -58,6 +61,7 @@ def _scaled(tables: list[SkillTable]) -> dict[tuple[str, str], tuple[Line, Skill
 
 
 def best_of_unit_entries(tables: list[SkillTable]) -> list[dict[str, Any]]:
+    """Each unit's best competitor across skills by scale, for the export's ``best_of_unit``."""
     scaled = _scaled(tables)
     best = best_of_unit_by_scale((key, line.unit.code, line.standing.scale_unrounded)
                                  for key, (line, _) in scaled.items())
@@ -67,6 +71,7 @@ def best_of_unit_entries(tables: list[SkillTable]) -> list[dict[str, Any]]:
 
 
 def albert_vidal_entries(tables: list[SkillTable]) -> list[dict[str, Any]]:
+    """The Albert Vidal award winners (best scale of the event) for a WorldSkills event's export."""
     scaled = _scaled(tables)
     winners = albert_vidal({key: line.standing.scale_unrounded for key, (line, _) in scaled.items()})
     return [{"contestant_no": scaled[key][0].bib, "name": scaled[key][0].name, "skill": key[0],
@@ -74,10 +79,12 @@ def albert_vidal_entries(tables: list[SkillTable]) -> list[dict[str, Any]]:
 
 
 def points_unit(event: Event, line: Line) -> str:
+    """The unit a line's medal points go to: its delegation when the event sets one, else its own unit."""
     return delegation_of(line.unit, event.delegation_kind).code
 
 
 def event_unit_points(event: Event, tables: list[SkillTable]) -> dict[str, int]:
+    """Medal points per unit (or delegation) over every skill of the event, sorted by unit code."""
     points = unit_points((points_unit(event, line), line.standing.award) for t in tables for line in t.lines)
     return dict(sorted(points.items()))
 

@@ -12,13 +12,16 @@ PUBLICATION = {"private": _l("Not published"), "provisional": _l("Provisional"),
 
 
 def award_label(code: str | None) -> str:
+    """The display name of an award code; an unknown code shows as itself and no award as nothing."""
     return "" if code is None else str(AWARDS.get(code, code))
 
 
 def publication_label(code) -> str:
+    """The display name of a publication state (not published, provisional, final)."""
     value = getattr(code, "value", code)
     return str(PUBLICATION.get(value, value))
 
 
 def template_helpers() -> dict:
+    """The label helpers every results page gets, so all of them name awards and states alike."""
     return {"award_label": award_label, "publication_label": publication_label}

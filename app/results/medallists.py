@@ -58,6 +58,7 @@ def _on_change(event_id: int, skill_id: int, **_: object) -> None:
 
 
 def connect() -> None:
+    """Record medallists when results are published and rewrite them after an amendment."""
     from app.signals import result_amended, results_published
     results_published.connect(_on_change)
     result_amended.connect(_on_change)

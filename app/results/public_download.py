@@ -35,6 +35,7 @@ def _line(line: Line, table: SkillTable) -> dict[str, Any]:
 
 
 def public_json(table: SkillTable, names: dict[str, str]) -> bytes:
+    """A published skill's public table as JSON, with criterion names and maxima; nothing beyond the page."""
     doc = {"event": table.skill.event.code, "skill": table.skill.code, "skill_name": table.skill.name,
            "publication": table.results.publication.value,
            "criteria": [{"code": c, "name": names.get(c, ""), "max": table.results.criterion_max[c]}
@@ -44,6 +45,7 @@ def public_json(table: SkillTable, names: dict[str, str]) -> bytes:
 
 
 def public_csv(table: SkillTable) -> bytes:
+    """A published skill's public table as CSV (penalties summed); formula-safe, for spreadsheet readers."""
     team = table.skill.team_size > 1
     header = (["rank", "contestant_no", "name"] + (["team"] if team else []) + ["unit", "status"]
               + [f"crit_{c}" for c in table.criteria] + ["penalties", "raw_total", "scale", "award"])

@@ -70,6 +70,7 @@ def refusals(results: SkillResults, wanted: Publication) -> list[Message]:
 
 
 def pending_appeals(skill: Skill) -> int:
+    """How many appeals of the skill await a decision; results cannot become final while any do."""
     return db.session.scalar(select(func.count(Appeal.id)).where(
         Appeal.skill_id == skill.id, Appeal.status == AppealStatus.PENDING)) or 0
 

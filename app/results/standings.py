@@ -64,6 +64,7 @@ def amending(reason: str) -> Iterator[None]:
 
 
 def results_of(skill: Skill) -> SkillResults | None:
+    """The skill's stored results (standings, publication, version); ``None`` before its first rebuild."""
     return db.session.scalar(select(SkillResults).where(SkillResults.skill_id == skill.id))
 
 
@@ -300,6 +301,7 @@ def _status(competitor: Competitor) -> Attendance:
 
 
 def rebuild_event(event: Event) -> None:
+    """Rebuild the standings of every skill of the event, after a setting that changes them all."""
     for skill in event.skills:
         rebuild(skill)
 
@@ -327,6 +329,7 @@ def _on_event_change(event_id: int, **_: object) -> None:
 
 
 def connect() -> None:
+    """Rebuild standings whenever marks, attendance, penalties, components or event settings change."""
     from app.signals import (
         attendance_changed,
         components_changed,

@@ -31,6 +31,8 @@ class TimingsImported:
 
 
 def import_timings(skill: Skill, rows: list[Row]) -> TimingsImported:
+    """Store the completion times of a file (the ``completion_time`` tie-breaker) and rebuild the standings if
+    any changed; the whole file is refused on any problem."""
     wanted = read_per_competitor(
         skill, rows, "completion_seconds", _seconds,
         msg("must be a whole number of seconds from 0 to %(max)s", max=MAX_SECONDS),

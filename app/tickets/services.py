@@ -30,6 +30,8 @@ def _workstations(skill: Skill) -> dict[int, str]:
 
 
 def ticket_pages(registrations: list[Registration]) -> list[TicketPage]:
+    """What each approved registration's admission ticket prints (bib, workstation, check-in QR token, claim
+    code unless the contestant has an account), sorted by skill and bib."""
     registrations = [r for r in registrations if r.status == RegistrationStatus.APPROVED]
     keyring = app_keyring()
     base = current_app.config["PUBLIC_BASE_URL"]
@@ -56,4 +58,5 @@ def ticket_pages(registrations: list[Registration]) -> list[TicketPage]:
 
 
 def tickets_pdf(registrations: list[Registration], title: str) -> bytes:
+    """The admission tickets of the approved registrations as one PDF, for printing."""
     return render_tickets(ticket_pages(registrations), current_app.config["CJK_FONT_PATH"], title)

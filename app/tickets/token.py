@@ -28,6 +28,7 @@ TOKEN_LENGTH = 92  # 69 bytes in base64url, no padding
 
 
 def make_check_in_token(registration_id: int, keyring: Signer) -> str:
+    """The signed token a ticket's QR code carries, naming the registration, so check-in can trust a scan."""
     key_id = keyring.current_id()
     payload = bytes([key_id]) + registration_id.to_bytes(ID_BYTES, "big")
     raw = payload + keyring.sign(key_id, CONTEXT + payload)

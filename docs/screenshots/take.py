@@ -218,7 +218,8 @@ def main(only: set[str]) -> None:
                 take(browser, base, GRANTS_PAGES, only)
             if not only or only & ({name for name, *_ in CERTIFICATE_PAGES} | {CERTIFICATE_PDF}):
                 paths = prepare_certificates(database, only)
-                pages = [(name, user, paths.get(path, path), *widths) for name, user, path, *widths in CERTIFICATE_PAGES]
+                pages = [(name, user, paths.get(path, path), *widths)
+                         for name, user, path, *widths in CERTIFICATE_PAGES]
                 take(browser, base, pages, only)
             if not only or only & {name for name, *_ in SELF_REGISTRATION_PAGES}:
                 add_enterprise_contest(database)

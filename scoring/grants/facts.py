@@ -219,6 +219,8 @@ def training_problems(record: Training, today: date) -> list[Finding]:
 
 
 def hire_problems(record: Hire, today: date) -> list[Finding]:
+    """Every problem of one new-hire record (Shanxi §(十四)), ``where`` being its column: unit and ID present,
+    a contract of at least one month, no date after ``today`` and no skill rise before the hire."""
     found: list[Finding] = []
     _required(found, "unit", record.unit)
     _required(found, "id_number", record.id_number)

@@ -111,7 +111,8 @@ def test_a_percentage_may_have_two_decimals_and_a_date_may_be_a_string():
 
 
 def test_levels_may_be_written_in_chinese():
-    rule_set = read_rule_set(with_rule(target='"技师"', if_holds='"技师"', then='"高级技师"', student_target='"高级工"'))
+    rule_set = read_rule_set(with_rule(target='"技师"', if_holds='"技师"', then='"高级技师"',
+                                       student_target='"高级工"'))
     assert rule_set.rules[0].outcome == Target("level2", "level2", "level1")
     assert rule_set.rules[0].student_outcome == Target("level3")
 
