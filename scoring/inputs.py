@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, ClassVar, NoReturn, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
 from scoring.marks import Finding, problem
 
@@ -29,28 +29,55 @@ MAX_WHOLE_DIGITS = 18
 
 
 class Refusal(ValueError):
-    """Raised by a validator: a message template and its values, reported where the value was."""
+    """Raised by a validator: its problems, each located relative to the value validated (``""`` is the
+    value itself, ``closes`` or ``[2].code`` a part of it)."""
 
-    def __init__(self, template: str, **params: Any) -> None:
-        super().__init__(template % params if params else template)
-        self.template, self.params = template, params
+    def __init__(self, found: list[Finding]) -> None:
+        super().__init__("; ".join(str(f) for f in found))
+        self.found = found
 
 
-def refuse(template: str, **params: Any) -> NoReturn:
-    """Refuse the value being validated; Babel extracts ``template`` (keyword ``refuse``)."""
-    raise Refusal(template, **params)
+def refuse(template: str, *, below: str = "", **params: Any) -> NoReturn:
+    """Refuse the value being validated; Babel extracts ``template`` (keyword ``refuse``). ``below``
+    locates the problem in a part of the value (``closes`` of a registration window)."""
+    raise Refusal([problem(below, template, **params)])
+
+
+def refuse_all(found: list[Finding]) -> NoReturn:
+    """Refuse the value with several problems at once, each ``where`` relative to the value (a list's
+    ``[3].code`` that repeats an earlier one, say); an empty list refuses nothing."""
+    if found:
+        raise Refusal(found)
 
 
 class StrictModel(BaseModel):
-    """A model of untrusted input: unknown keys are problems, values are not coerced across types."""
+    """A model of untrusted input: unknown keys are problems, values are not coerced across types.
+
+    An optional key given as ``null`` is the key left out (its default applies), as formats.md's
+    files write them; a required key given as ``null`` is refused with "must not be null".
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    null_is_absent: ClassVar[bool] = True  # False: a null reaches the field's validator (which may refuse it)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_left_out(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not cls.null_is_absent:
+            return data
+        fields = cls.model_fields
+        return {key: value for key, value in data.items()
+                if not (value is None and key in fields and not fields[key].is_required())}
 
 
-def read(model: type[Model], data: Any, where: str = "") -> tuple[Model | None, list[Finding]]:
-    """``data`` as ``model``, or ``None`` and every problem, each located under ``where``."""
+def read(model: type[Model], data: Any, where: str = "", context: Any = None) -> tuple[Model | None, list[Finding]]:
+    """``data`` as ``model``, or ``None`` and every problem, each located under ``where``.
+
+    ``context`` reaches the validators as ``info.context``: what a check needs beyond the document
+    (the units that exist, say), so references are checked in the same pass as the values.
+    """
     try:
-        return model.model_validate(data), []
+        return model.model_validate(data, context=context), []
     except ValidationError as error:
         return None, findings(error, where)
 
@@ -64,7 +91,7 @@ def findings(error: ValidationError, where: str = "") -> list[Finding]:
         if located in seen:  # a union reports each failed member at the same place: one problem is enough
             continue
         seen.add(located)
-        found.append(_finding(located, detail))
+        found.extend(_findings(located, detail))
     return found
 
 
@@ -85,11 +112,25 @@ def path(loc: Iterable[int | str], where: str = "") -> str:
 _TYPE_TAGS = {"str", "int", "bool", "date", "decimal", "list", "dict", "none", "float", "is-instance"}
 
 
+def _findings(where: str, detail: dict[str, Any]) -> list[Finding]:
+    ctx = detail.get("ctx") or {}
+    if detail["type"] == "value_error" and isinstance(ctx.get("error"), Refusal):
+        return [Finding(_below(where, f.where), f.template, f.params) for f in ctx["error"].found]
+    return [_finding(where, detail)]
+
+
+def _below(where: str, part: str) -> str:
+    if not part:
+        return where
+    if part.startswith("["):
+        return where + part if where != "file" else part
+    return f"{where}.{part}" if where != "file" else part
+
+
 def _finding(where: str, detail: dict[str, Any]) -> Finding:
     kind, ctx = detail["type"], detail.get("ctx") or {}
-    if kind == "value_error" and isinstance(ctx.get("error"), Refusal):
-        refusal = ctx["error"]
-        return Finding(where, refusal.template, refusal.params)
+    if detail.get("input", "") is None and kind not in ("missing", "model_type", "dict_type"):
+        return problem(where, "must not be null")
     if kind in _MESSAGES:
         template, params = _MESSAGES[kind]
         return Finding(where, template, {name: ctx.get(key, "") for name, key in params.items()})
@@ -126,6 +167,7 @@ _MESSAGES: dict[str, tuple[str, dict[str, str]]] = {
 # --- the product's field types ------------------------------------------------------------------------
 
 def _text(value: Any) -> str:
+    _not_null(value)
     if not isinstance(value, str) or not value.strip():
         refuse("must be a non-empty string")
     if "\x00" in value:
@@ -133,7 +175,13 @@ def _text(value: Any) -> str:
     return value.strip()
 
 
+def _not_null(value: Any) -> None:
+    if value is None:
+        refuse("must not be null")
+
+
 def _whole(value: Any) -> int:
+    _not_null(value)
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value() \
             and value.adjusted() < MAX_WHOLE_DIGITS:
         return int(value)  # 5.0: a whole number written with a point
@@ -143,12 +191,14 @@ def _whole(value: Any) -> int:
 
 
 def _flag(value: Any) -> bool:
+    _not_null(value)
     if not isinstance(value, bool):
         refuse("must be true or false")
     return value
 
 
 def _day(value: Any) -> date:
+    _not_null(value)
     if isinstance(value, date) and not hasattr(value, "hour"):
         return value
     if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-" \

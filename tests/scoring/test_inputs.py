@@ -97,3 +97,44 @@ def test_any_json_value_is_read_or_refused_with_located_problems(data):
     value, found = read(Event, data)
     assert value is not None or found
     assert all(f.where and f.text for f in found)
+
+
+def test_an_optional_null_is_the_key_left_out_and_a_required_null_is_refused():
+    event, found = read(Event, {"code": "E", "starts": "2026-01-01", "kind": None,
+                                "skills": [{"code": "W", "quota_per_unit": 1, "team": None}]})
+    assert found == [] and event.kind == "solo" and event.skills[0].team is False
+    assert problems({"code": None, "starts": None, "skills": [{"code": "W", "quota_per_unit": None}]}) == [
+        "code: must not be null", "starts: must not be null", "skills[0].quota_per_unit: must not be null"]
+
+
+def test_a_validator_may_locate_several_problems_inside_its_value_and_see_the_context():
+    from pydantic import ValidationInfo, field_validator
+
+    from scoring.inputs import refuse_all
+    from scoring.marks import problem
+
+    class Roster(StrictModel):
+        window: dict[str, Day]
+        units: list[Text]
+
+        @field_validator("window")
+        @classmethod
+        def _closes_after_opening(cls, window):
+            if window["closes"] < window["opens"]:
+                refuse("is before %(day)s", below="closes", day=window["opens"].isoformat())
+            return window
+
+        @field_validator("units")
+        @classmethod
+        def _known(cls, units, info: ValidationInfo):
+            refuse_all([problem(f"[{i}]", "unknown unit %(code)s", code=code)
+                        for i, code in enumerate(units) if code not in info.context])
+            return units
+
+    data = {"window": {"opens": "2026-05-02", "closes": "2026-05-01"}, "units": ["JX", "X", "Y"]}
+    _, found = read(Roster, data, context={"JX"})
+    assert [str(f) for f in found] == [
+        "window.closes: is before 2026-05-02", "units[1]: unknown unit X", "units[2]: unknown unit Y"]
+    roster, found = read(Roster, data | {"window": {"opens": "2026-05-01", "closes": "2026-05-01"}},
+                         context={"JX", "X", "Y"})
+    assert found == [] and roster.units == ["JX", "X", "Y"]
