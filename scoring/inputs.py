@@ -13,12 +13,22 @@ Models forbid unknown keys (:class:`StrictModel`).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, NoReturn, TypeVar
+from types import UnionType
+from typing import Annotated, Any, ClassVar, NoReturn, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from scoring.marks import Finding, problem
 
@@ -65,9 +75,8 @@ class StrictModel(BaseModel):
     def _null_is_left_out(cls, data: Any) -> Any:
         if not isinstance(data, dict) or not cls.null_is_absent:
             return data
-        fields = cls.model_fields
-        return {key: value for key, value in data.items()
-                if not (value is None and key in fields and not fields[key].is_required())}
+        optional = {field.alias or name for name, field in cls.model_fields.items() if not field.is_required()}
+        return {key: value for key, value in data.items() if not (value is None and key in optional)}
 
 
 def read(model: type[Model], data: Any, where: str = "", context: Any = None) -> tuple[Model | None, list[Finding]]:
@@ -80,6 +89,40 @@ def read(model: type[Model], data: Any, where: str = "", context: Any = None) ->
         return model.model_validate(data, context=context), []
     except ValidationError as error:
         return None, findings(error, where)
+
+
+def salvage(model: type[Model], data: Any) -> Model:
+    """What can be read of a refused ``data`` as ``model``, for the checks of a whole document that should
+    still report on it (a sum, a cross-reference): each field read on its own by its type, without the
+    bounds set on the field, nested models field by field and lists item by item; a field that does not
+    read, or is missing, is ``None``, an item that does not read is left out. Validators written on the
+    model do not run, so nothing salvaged is a valid ``model``: it is only read from."""
+    raw = data if isinstance(data, dict) else {}
+    values = {}
+    for name, field in model.model_fields.items():
+        readers = [m for m in field.metadata if isinstance(m, AfterValidator | BeforeValidator)]
+        annotation = Annotated[field.annotation, *readers] if readers else field.annotation
+        values[name] = _salvaged(annotation, raw.get(field.alias or name))
+    return model.model_construct(**values)
+
+
+def _salvaged(annotation: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return salvage(annotation, value)
+    if get_origin(annotation) is list and isinstance(value, list):
+        (item,) = get_args(annotation)
+        if isinstance(item, type) and issubclass(item, BaseModel):  # an unreadable object is one of blanks
+            return [salvage(item, element) for element in value]
+        return [read for read in (_salvaged(item, element) for element in value) if read is not None]
+    for member in get_args(annotation) if get_origin(annotation) in (Union, UnionType) else ():
+        if member is not type(None) and (read := _salvaged(member, value)) is not None:
+            return read
+    try:
+        return TypeAdapter(annotation).validate_python(value)
+    except ValidationError:
+        return None
 
 
 def findings(error: ValidationError, where: str = "") -> list[Finding]:
@@ -129,8 +172,10 @@ def _below(where: str, part: str) -> str:
 
 def _finding(where: str, detail: dict[str, Any]) -> Finding:
     kind, ctx = detail["type"], detail.get("ctx") or {}
-    if detail.get("input", "") is None and kind not in ("missing", "model_type", "dict_type"):
+    if detail.get("input", "") is None and kind not in ("missing", "extra_forbidden", "model_type", "dict_type"):
         return problem(where, "must not be null")
+    if kind == "too_long" and isinstance(detail.get("input"), str):  # a text's max_length outside its str schema
+        return problem(where, "must be at most %(n)s characters", n=ctx.get("max_length", ""))
     if kind in _MESSAGES:
         template, params = _MESSAGES[kind]
         return Finding(where, template, {name: ctx.get(key, "") for name, key in params.items()})
@@ -208,6 +253,31 @@ def _day(value: Any) -> date:
         except ValueError:
             pass
     refuse("must be a date YYYY-MM-DD")
+
+
+def one_of(choices: Iterable[str]) -> BeforeValidator:
+    """A field's check that its value is one of ``choices``; the refusal lists them sorted, as the product
+    always has (``'pair' is not one of solo, team``), where pydantic's ``Literal`` quotes them."""
+    allowed = frozenset(choices)
+    listed = ", ".join(sorted(allowed))
+
+    def check(value: Any) -> str:
+        _not_null(value)
+        if not isinstance(value, str) or value not in allowed:
+            refuse("%(value)s is not one of %(choices)s", value=repr(value), choices=listed)
+        return value
+    return BeforeValidator(check)
+
+
+def matching(pattern: str) -> AfterValidator:
+    """A text field's check that the whole (stripped) text matches ``pattern``; the refusal shows both."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            refuse("%(value)s does not match %(pattern)s", value=repr(value), pattern=pattern)
+        return value
+    return AfterValidator(check)
 
 
 Text = Annotated[str, BeforeValidator(_text)]

@@ -138,3 +138,14 @@ def test_a_validator_may_locate_several_problems_inside_its_value_and_see_the_co
     roster, found = read(Roster, data | {"window": {"opens": "2026-05-01", "closes": "2026-05-01"}},
                          context={"JX", "X", "Y"})
     assert found == [] and roster.units == ["JX", "X", "Y"]
+
+
+def test_a_refused_document_is_salvaged_field_by_field_for_whole_document_checks():
+    from scoring.inputs import salvage
+
+    event = salvage(Event, {"code": "E", "starts": "1 May", "colour": "red",
+                            "skills": [{"code": "W", "quota_per_unit": 0}, "not an object", {"code": 7}]})
+    assert (event.code, event.starts, event.kind) == ("E", None, None)
+    assert [(s.code, s.quota_per_unit, s.team) for s in event.skills] == [
+        ("W", 0, None), (None, None, None), (None, None, None)]  # bounds are not needed to read a value
+    assert salvage(Event, [1]).skills is None
