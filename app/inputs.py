@@ -3,16 +3,21 @@
 The models and field types live in :mod:`scoring.inputs` (pure, so rule sets read there too); here the
 findings become :class:`~app.errors.Problem` values whose messages are English on the command line and
 translated on the web (:mod:`app.messages`). Bytes are parsed and bounded first by
-:func:`app.json_reader.load_json` (size, depth, digits).
+:func:`app.json_reader.load_json` (size, depth, digits). :data:`Hundredths` is the app's number field,
+read by :mod:`app.numbers` like every number a person types.
 """
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 from app.errors import InputRefused, Problem
 from app.messages import msg
-from scoring.inputs import Model, read
-from scoring.marks import Finding
+from app.numbers import NotANumber, parse_decimal
+from scoring.inputs import Model, read, refuse
+from scoring.marks import CENT, Finding
 
 
 def problems_of(findings: list[Finding], prefix: str = "") -> list[Problem]:
@@ -21,9 +26,27 @@ def problems_of(findings: list[Finding], prefix: str = "") -> list[Problem]:
             for f in findings]
 
 
-def read_or_refuse(model: type[Model], data: Any, where: str = "") -> Model:
+def read_or_refuse(model: type[Model], data: Any, where: str = "", context: Any = None) -> Model:
     """``data`` as ``model``; every problem at once as :class:`InputRefused` otherwise."""
-    value, found = read(model, data, where)
+    value, found = read(model, data, where, context)
     if value is None:
         raise InputRefused(problems_of(found))
     return value
+
+
+def _hundredths(value: Any) -> Decimal:
+    if value is None:
+        refuse("must not be null")
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        refuse("must be a decimal number")
+    try:
+        number = parse_decimal(value if isinstance(value, str) else str(value), signed=True)
+    except NotANumber as e:
+        refuse(e.message.template, **e.message.params)
+    return number.quantize(CENT)
+
+
+Hundredths = Annotated[Decimal, BeforeValidator(_hundredths)]
+"""A number with at most 2 decimals, given as a JSON number or as text (``"12.5"``, ``12``, ``-1``);
+never ``true``, an exponent or a third decimal; read as stored, in hundredths (``12.50``). Bound it
+with ``Field(ge=...)``."""

@@ -1,9 +1,9 @@
 """The tablet's JSON API: a judge's desk for one skill, and the batch of marks from the outbox.
 
 ``GET /api/v1/tablet/<event>/<skill>`` — the desk (:meth:`app.marking.tablet.JudgeDesk.view`).
-``POST /api/v1/marks/batch`` — ``{"device": "…", "marks": [item, …]}``, each item
-``{"uuid", "event", "skill", "aspect", "competitor", "value", "base_version", "offline",
-"supersedes"}``; the answer is ``{"results": [answer, …]}`` in the items' order
+``POST /api/v1/marks/batch`` — ``{"device": "…", "marks": [item, …]}`` (:class:`~app.marking.sync.MarkBatch`),
+each item ``{"uuid", "event", "skill", "aspect", "competitor", "value", "base_version", "offline",
+"supersedes"}`` (:class:`~app.marking.sync.SyncItem`); the answer is ``{"results": [answer, …]}`` in the items' order
 (:mod:`app.marking.sync`). A body that is not such a batch is refused whole with 400 and
 ``{"error": …}`` (also one nested deeper or larger than the JSON limits in config, or with a
 number of more than 18 digits); more than 1,000 items, or a body over the size limit, with 413.
@@ -24,7 +24,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from app.api.spec import ErrorBody, documented
-from app.api.tablet_schema import Batch, BatchAnswer, BusyAnswer, Desk
+from app.api.tablet_schema import BatchAnswer, BusyAnswer, Desk
 from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import require
@@ -32,11 +32,12 @@ from app.errors import InputRefused
 from app.extensions import db
 from app.input_limits import InputLimits
 from app.json_reader import load_json
-from app.marking.sync import MAX_BATCH, SyncItem, apply_with_retry, parse_item, refused
+from app.marking.sync import MAX_BATCH, MarkBatch, SyncItem, apply_with_retry, parse_item, refused
 from app.marking.tablet import JudgeDesk, desk_for
 from app.messages import msg
 from app.operations.metrics import count_marks
 from app.transaction import commit_item
+from scoring.inputs import read
 
 bp = Blueprint("api_marks", __name__, url_prefix="/api/v1")
 
@@ -54,8 +55,9 @@ def desk(code: str, skill_code: str):
 
 @bp.route("/marks/batch", methods=["POST"])
 @allow(Role.EXPERT)
-@documented(answers={200: BatchAnswer, 400: ErrorBody, 413: ErrorBody, 503: BusyAnswer}, body=Batch, tags=["tablet"])
+@documented(answers={200: BatchAnswer, 400: ErrorBody, 413: ErrorBody, 503: BusyAnswer}, body=MarkBatch, tags=["tablet"])
 def batch():
+    """A tablet's outbox, each item answered on its own (see the module's description)."""
     limits = InputLimits.from_config()
     if (request.content_length or 0) > limits.json_bytes:
         return jsonify(error=f"the body is larger than the limit of {limits.json_bytes} bytes"), 413
@@ -63,14 +65,15 @@ def batch():
         body = load_json(request.get_data(cache=False), limits)
     except InputRefused as refusal:
         return jsonify(error=str(refusal)), 400
-    if not isinstance(body, dict) or not isinstance(body.get("marks"), list):
+    marks, _ = read(MarkBatch, body)
+    if marks is None:
+        if isinstance(body, dict) and isinstance(body.get("marks"), list):  # a list: refused for its length
+            return jsonify(error=f"at most {MAX_BATCH} marks in one batch"), 413
         return jsonify(error='expected a JSON object {"marks": [...]}'), 400
-    if len(body["marks"]) > MAX_BATCH:
-        return jsonify(error=f"at most {MAX_BATCH} marks in one batch"), 413
-    device = str(body.get("device") or "")[:120] or None
+    device = marks.device
     desks: dict[tuple[str, str], JudgeDesk | None] = {}
     results = []
-    for raw in body["marks"]:
+    for raw in marks.marks:
         item = parse_item(raw)
         if not isinstance(item, SyncItem):
             results.append(refused(raw.get("uuid") if isinstance(raw, dict) else None, item))

@@ -10,8 +10,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.marking.sync import MAX_BATCH
-
 
 class Criterion(BaseModel):
     """A criterion of the scheme with the aspects and competitors this judge marks in it."""
@@ -37,27 +35,6 @@ class Desk(BaseModel):
     role: str
     criteria: list[Criterion]
     marks: dict[str, dict[str, Any]] = Field(description='"<aspect>|<competitor>" → value, version, flagged')
-
-
-class MarkItem(BaseModel):
-    """One mark from the tablet's outbox, under the UUID the tablet made for it."""
-
-    uuid: str
-    event: str
-    skill: str
-    aspect: str
-    competitor: str
-    value: str | int | float = Field(description="a plain decimal: ASCII digits, at most 2 decimals")
-    base_version: int = Field(0, ge=0, description="the version the judge saw; 0 for a new mark")
-    offline: bool = False
-    supersedes: list[str] = Field(default_factory=list, description="earlier UUIDs of the same mark")
-
-
-class Batch(BaseModel):
-    """The outbox sent at once; each item is answered (and committed) on its own."""
-
-    device: str | None = Field(None, max_length=120)
-    marks: list[MarkItem] = Field(max_length=MAX_BATCH)
 
 
 class ItemAnswer(BaseModel):

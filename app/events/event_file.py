@@ -1,250 +1,386 @@
-"""The event file of formats.md (JSON): shape, values and references, every problem with its path.
+"""The event file of formats.md (JSON) as models: shape, values and references, every problem with its path.
+
+:class:`EventFile` is read through the input layer (:mod:`scoring.inputs`) with an
+:class:`EventReferences` as the validation context, so the references to units, events and rule sets
+and the rules of saving (an existing code, removed skills) are checked in the same pass as the values
+and one refusal lists everything.
 
 Choices where formats.md is silent: a provincial event must state its class (grants and promotion
 depend on it) while municipal and county events may leave it out; ``registration`` may be null
-(no window: only the organizer's command line registers); ``promotion_rules`` is checked for form
-only, because rule sets can be imported later.
+(no window: only the organizer's command line registers); an optional key given as null is the key
+left out (its default applies).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Protocol
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from app.events.models import Component, SkillGroup
-from app.json_reader import JsonReader, join
-from app.messages import msg
+from app.inputs import Hundredths
 from app.units.models import UNIT_CODE_PATTERN, UnitKind
+from scoring.inputs import Day, Flag, StrictModel, Text, WholeNumber, matching, one_of, refuse, refuse_all
 from scoring.levels import LADDER
+from scoring.marks import Finding, problem
 from scoring.medals import AWARD_CODES, AWARD_SCHEMES
 from scoring.ranking import TIE_BREAKERS
 from scoring.tiers import NEEDS_EFFECTIVE_TIER, TIERS
 
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
 
-EVENT_REQUIRED = {"code", "name", "tier", "year", "organizers", "starts_on", "ends_on", "skills"}
-EVENT_OPTIONAL = {
-    "class", "effective_tier", "registration", "feeder_event", "delegation_kind", "awards", "promotion_rules",
-    "tie_breakers", "flagship", "blind_marking", "marking_team_size", "spread_limit", "section_tolerance",
-    "tie_window", "appeals_hours", "min_standardized", "level_certificate_issuer", "self_registration",
-    "bar_previous_medallists", "employees_of_organizers_only",
-}
-SKILL_REQUIRED = {"code", "name"}
-SKILL_OPTIONAL = {"group", "occupation", "team_size", "quota_per_unit", "host_unit", "min_age", "max_age",
-                  "age_reference", "min_level", "components"}
+Name = Annotated[Text, Field(max_length=200)]
+EventCode = Annotated[Text, Field(max_length=40), matching(CODE_PATTERN)]
+UnitCode = Annotated[Text, Field(max_length=200), matching(UNIT_CODE_PATTERN)]
+_EFFECTIVE_TIERS = one_of(set(TIERS) - NEEDS_EFFECTIVE_TIER)
+_NO_CLASS = object()
 
 
-@dataclass
-class SkillSpec:
-    path: str
-    values: dict[str, Any]
-    host_unit: str | None
+class EventReferences(Protocol):
+    """What an event file refers to, looked up while it is read (the database, for the importer).
+    Each answer is the problems found, located relative to the value checked."""
+
+    def code_problems(self, code: str) -> list[Finding]:
+        """Why an event with this code cannot be saved now (exists already, has started…)."""
+
+    def unit_exists(self, code: str) -> bool:
+        """Whether a unit has this code."""
+
+    def feeder_problems(self, code: str, rank: int) -> list[Finding]:
+        """Why this event cannot feed an event of tier rank ``rank``."""
+
+    def promotion_problems(self, rule_set: str, tier: str | None, event_class: str | None,
+                           effective_tier: str | None) -> list[Finding]:
+        """Why this promotion rule set cannot serve the event (its coverage only when ``tier`` is given)."""
+
+    def removed_skill_problems(self, code: str, kept: set[str]) -> list[Finding]:
+        """Why the skills of event ``code`` not in ``kept`` cannot be removed."""
 
 
-@dataclass
-class EventSpec:
-    values: dict[str, Any]
-    organizers: list[str]
-    feeder_event: str | None
-    level_certificate_issuer: str | None
-    skills: list[SkillSpec] = field(default_factory=list)
+def _references(info: ValidationInfo) -> EventReferences | None:
+    return info.context
 
 
-def parse_event(doc: Any, r: JsonReader) -> EventSpec | None:
-    """Validate the document's shape and values; references to units and events are left to the caller."""
-    obj = r.obj(doc, "", EVENT_REQUIRED, EVENT_OPTIONAL)
-    if obj is None:
-        return None
-    v: dict[str, Any] = {
-        "code": r.text(obj, "code", "", required=True, pattern=CODE_PATTERN, max_length=40),
-        "name": r.text(obj, "name", "", required=True),
-        "tier": r.choice(obj, "tier", "", set(TIERS), required=True),
-        "year": r.integer(obj, "year", "", required=True, minimum=1950, maximum=2100),
-        "starts_on": r.day(obj, "starts_on", "", required=True),
-        "ends_on": r.day(obj, "ends_on", "", required=True),
-        "delegation_kind": r.choice(obj, "delegation_kind", "", {k.value for k in UnitKind}),
-        "promotion_rules": r.text(obj, "promotion_rules", "", pattern=r"[a-z0-9][a-z0-9-]{0,63}"),
-        "flagship": bool(r.boolean(obj, "flagship", "")),
-        "blind_marking": bool(r.boolean(obj, "blind_marking", "")),
-        "marking_team_size": r.integer(obj, "marking_team_size", "", minimum=3) or 3,
-        "spread_limit": _or(r.integer(obj, "spread_limit", "", minimum=0, maximum=3), 1),
-        "section_tolerance": _or(r.decimal2(obj, "section_tolerance", "", minimum=Decimal(0)), Decimal("5.00")),
-        "tie_window": _or(r.decimal2(obj, "tie_window", "", minimum=Decimal(0)), Decimal("0.00")),
-        "appeals_hours": r.integer(obj, "appeals_hours", "", minimum=1),
-        "min_standardized": _or(r.integer(obj, "min_standardized", "", minimum=1), 3),
-        "self_registration": bool(r.boolean(obj, "self_registration", "")),
-        "bar_previous_medallists": bool(r.boolean(obj, "bar_previous_medallists", "")),
-        "employees_of_organizers_only": bool(r.boolean(obj, "employees_of_organizers_only", "")),
-    }
-    if v["marking_team_size"] % 2 == 0:
-        r.fail("marking_team_size", msg("must be an odd number (3, 5, …)"))
-    v["event_class"], v["effective_tier"] = _tier_class(obj, v["tier"], r)
-    v["registration_opens"], v["registration_closes"] = _registration(obj, r)
-    v["awards"] = _awards(obj.get("awards", "cn_standard"), r)
-    v["tie_breakers"] = _tie_breakers(obj, r)
-    if v["starts_on"] and v["ends_on"] and v["ends_on"] < v["starts_on"]:
-        r.fail("ends_on", msg("is before starts_on"))
-    if v["registration_closes"] and v["starts_on"] and v["registration_closes"] > v["starts_on"]:
-        r.fail("registration.closes", msg("is after starts_on"))
-    organizers = _unit_codes(obj, "organizers", r)
-    spec = EventSpec(
-        values=v, organizers=organizers,
-        feeder_event=r.text(obj, "feeder_event", "", pattern=CODE_PATTERN, max_length=40),
-        level_certificate_issuer=r.text(obj, "level_certificate_issuer", "", pattern=UNIT_CODE_PATTERN))
-    skills = r.array(obj, "skills", "", required=True) or []
+class Registration(StrictModel):
+    """The self-registration window."""
+
+    opens: Day
+    closes: Day
+
+    @field_validator("closes")
+    @classmethod
+    def _not_before_opening(cls, closes: date, info: ValidationInfo) -> date:
+        if "opens" in info.data and closes < info.data["opens"]:
+            refuse("is before registration.opens")
+        return closes
+
+
+class AwardBand(StrictModel):
+    """The share of the field (top percent) that receives an award."""
+
+    award: Annotated[str, one_of(AWARD_CODES)]
+    top_percent: Hundredths = Field(ge=Decimal("0.01"))
+
+
+class AwardTable(StrictModel):
+    """An inline award table (results.md) instead of a named scheme."""
+
+    bands: list[AwardBand]
+    min_raw: Annotated[Hundredths, Field(ge=0)] | None = None
+
+    @field_validator("bands")
+    @classmethod
+    def _some_within_100(cls, bands: list[AwardBand]) -> list[AwardBand]:
+        if not bands:
+            refuse("must list at least one band")
+        total = sum((b.top_percent for b in bands), Decimal(0))
+        if total > 100:
+            refuse("top_percent values add up to %(total)s, more than 100", total=total)
+        return bands
+
+    def stored(self) -> dict[str, Any]:
+        """As the event keeps it: 2-decimal strings (JSON has no decimal), read back by Event.award_rules."""
+        return {"bands": [{"award": b.award, "top_percent": str(b.top_percent)} for b in self.bands],
+                "min_raw": None if self.min_raw is None else str(self.min_raw)}
+
+
+class Occupation(StrictModel):
+    """The national occupation a skill examines (职业编码)."""
+
+    code: Annotated[Text, Field(max_length=32)]
+    name: Annotated[Text, Field(max_length=100)]
+
+
+class ComponentFile(StrictModel):
+    """A part of a skill's result and its weight out of 100."""
+
+    code: Annotated[Text, Field(max_length=200), matching(r"[a-z][a-z0-9_]{0,31}")]
+    weight: Hundredths = Field(ge=Decimal("0.01"))
+
+
+class SkillFile(StrictModel):
+    """A skill of the event file."""
+
+    code: EventCode
+    name: Name
+    group: Annotated[str, one_of(g.value for g in SkillGroup)] | None = None
+    occupation: Occupation | None = None
+    team_size: WholeNumber = Field(1, ge=1, le=10)
+    quota_per_unit: WholeNumber = Field(1, ge=1)
+    host_unit: UnitCode | None = None
+    min_age: Annotated[WholeNumber, Field(ge=0, le=100)] | None = None
+    max_age: Annotated[WholeNumber, Field(ge=0, le=100)] | None = None
+    age_reference: Day | None = None
+    min_level: Annotated[str, one_of(LADDER)] | None = None
+    components: list[ComponentFile] | None = None
+
+    @field_validator("host_unit")
+    @classmethod
+    def _known_host(cls, code: str | None, info: ValidationInfo) -> str | None:
+        references = _references(info)
+        if code is not None and references is not None and not references.unit_exists(code):
+            refuse("unknown unit %(code)s", code=code)
+        return code
+
+    @field_validator("max_age")
+    @classmethod
+    def _not_below_min_age(cls, max_age: int | None, info: ValidationInfo) -> int | None:
+        if max_age is not None and info.data.get("min_age") is not None and max_age < info.data["min_age"]:
+            refuse("is below min_age")
+        return max_age
+
+    @field_validator("components")
+    @classmethod
+    def _weights_make_100(cls, components: list[ComponentFile] | None) -> list[ComponentFile] | None:
+        if not components:
+            return components
+        found = _repeated([c.code for c in components], "code")
+        total = sum((c.weight for c in components), Decimal(0))
+        if total != 100:
+            found.append(problem("", "weights add up to %(total)s, not 100", total=total))
+        refuse_all(found)
+        return components
+
+    def columns(self) -> dict[str, Any]:
+        """The values of a :class:`~app.events.models.Skill` (its host unit is resolved by the caller)."""
+        return {
+            "code": self.code, "name": self.name, "group": self.group, "team_size": self.team_size,
+            "quota_per_unit": self.quota_per_unit, "min_age": self.min_age, "max_age": self.max_age,
+            "age_reference": self.age_reference, "min_level": self.min_level,
+            "occupation_code": self.occupation.code if self.occupation else None,
+            "occupation_name": self.occupation.name if self.occupation else None,
+            "components": None if self.components is None else [Component(c.code, c.weight) for c in self.components],
+        }
+
+
+def _repeated(codes: list[str], key: str) -> list[Finding]:
+    """``[i].code: 'X' appears twice`` for each code already seen earlier in the list."""
     seen: set[str] = set()
-    for i, item in enumerate(skills):
-        skill = _skill(item, join("skills", i), r)
-        if skill is None:
-            continue
-        code = skill.values["code"]
-        if code in seen:
-            r.fail(join(skill.path, "code"), msg("%(code)s appears twice", code=repr(code)))
-        seen.add(code)
-        spec.skills.append(skill)
-    return spec
-
-
-def _or(value, default):
-    return default if value is None else value
-
-
-def _tier_class(obj: dict, tier: str | None, r: JsonReader) -> tuple[str | None, str | None]:
-    raw_class = obj.get("class")
-    event_class = None if raw_class is None else str(raw_class)
-    effective = r.choice(obj, "effective_tier", "", set(TIERS) - NEEDS_EFFECTIVE_TIER)
-    if tier is None:
-        return event_class, effective
-    classes = TIERS[tier].classes
-    if event_class is not None and (isinstance(raw_class, bool) or event_class not in classes):
-        allowed = ", ".join(classes) if classes else "none (leave class out)"
-        r.fail("class", f"{raw_class!r} is not a class of tier {tier}: {allowed}")
-    if event_class is None and tier == "national":
-        event_class = "1"
-    if event_class is None and tier == "provincial":
-        r.fail("class", msg("is required for a provincial event: 1, 2, 3 or comprehensive"))
-    if tier in NEEDS_EFFECTIVE_TIER and effective is None and "effective_tier" not in obj:
-        r.fail("effective_tier", msg("is required when tier is %(tier)s", tier=tier))
-    if tier not in NEEDS_EFFECTIVE_TIER and effective is not None:
-        r.fail("effective_tier", msg("is only for special contests"))
-    return event_class, effective
-
-
-def _registration(obj: dict, r: JsonReader) -> tuple[date | None, date | None]:
-    reg = obj.get("registration")
-    if reg is None:
-        return None, None
-    reg = r.obj(reg, "registration", {"opens", "closes"}, set())
-    if reg is None:
-        return None, None
-    opens = r.day(reg, "opens", "registration", required=True)
-    closes = r.day(reg, "closes", "registration", required=True)
-    if opens and closes and closes < opens:
-        r.fail("registration.closes", msg("is before registration.opens"))
-    return opens, closes
-
-
-def _awards(value: Any, r: JsonReader) -> Any:
-    if isinstance(value, str):
-        if value not in AWARD_SCHEMES:
-            r.fail("awards", msg("%(value)s is not worldskills, cn_standard or an award table", value=repr(value)))
-        return value
-    table = r.obj(value, "awards", {"bands"}, {"min_raw"})
-    if table is None:
-        return None
-    bands = r.array(table, "bands", "awards", required=True) or []
-    if not bands:
-        r.fail("awards.bands", msg("must list at least one band"))
-    total, stored = Decimal(0), []
-    for i, band in enumerate(bands):
-        path = join("awards.bands", i)
-        band = r.obj(band, path, {"award", "top_percent"}, set())
-        if band is None:
-            continue
-        award = r.choice(band, "award", path, AWARD_CODES, required=True)
-        percent = r.decimal2(band, "top_percent", path, required=True, minimum=Decimal("0.01"))
-        total += percent or 0
-        stored.append({"award": award, "top_percent": None if percent is None else str(percent)})
-    if total > 100:
-        r.fail("awards.bands", msg("top_percent values add up to %(total)s, more than 100", total=total))
-    min_raw = r.decimal2(table, "min_raw", "awards", minimum=Decimal(0))
-    # Stored as 2-decimal strings (JSON has no decimal); read back through Event.award_rules.
-    return {"bands": stored, "min_raw": None if min_raw is None else str(min_raw)}
-
-
-def _tie_breakers(obj: dict, r: JsonReader) -> list[str]:
-    names = r.array(obj, "tie_breakers", "") or []
-    for i, name in enumerate(names):
-        if name not in TIE_BREAKERS:
-            r.fail(join("tie_breakers", i), msg("%(value)s is not one of %(choices)s", value=repr(name), choices=", ".join(sorted(TIE_BREAKERS))))
-    if len(set(map(str, names))) != len(names):
-        r.fail("tie_breakers", msg("names a tie-breaker twice"))
-    return [str(n) for n in names]
-
-
-def _unit_codes(obj: dict, key: str, r: JsonReader) -> list[str]:
-    codes = r.array(obj, key, "", required=True) or []
-    if key in obj and not codes:
-        r.fail(key, msg("must name at least one unit"))
-    out = []
+    found = []
     for i, code in enumerate(codes):
-        if not isinstance(code, str) or not code.strip():
-            r.fail(join(key, i), msg("must be a unit code"))
-        elif code in out:
-            r.fail(join(key, i), msg("%(code)s appears twice", code=repr(code)))
-        else:
-            out.append(code.strip())
-    return out
+        if code in seen:
+            found.append(problem(f"[{i}].{key}", "%(code)s appears twice", code=repr(code)))
+        seen.add(code)
+    return found
 
 
-def _skill(item: Any, path: str, r: JsonReader) -> SkillSpec | None:
-    obj = r.obj(item, path, SKILL_REQUIRED, SKILL_OPTIONAL)
-    if obj is None:
-        return None
-    v: dict[str, Any] = {
-        "code": r.text(obj, "code", path, required=True, pattern=CODE_PATTERN, max_length=40),
-        "name": r.text(obj, "name", path, required=True),
-        "group": r.choice(obj, "group", path, {g.value for g in SkillGroup}),
-        "team_size": _or(r.integer(obj, "team_size", path, minimum=1, maximum=10), 1),
-        "quota_per_unit": _or(r.integer(obj, "quota_per_unit", path, minimum=1), 1),
-        "min_age": r.integer(obj, "min_age", path, minimum=0, maximum=100),
-        "max_age": r.integer(obj, "max_age", path, minimum=0, maximum=100),
-        "age_reference": r.day(obj, "age_reference", path),
-        "min_level": r.choice(obj, "min_level", path, set(LADDER)),
-        "occupation_code": None, "occupation_name": None, "components": None,
-    }
-    if v["min_age"] is not None and v["max_age"] is not None and v["max_age"] < v["min_age"]:
-        r.fail(join(path, "max_age"), msg("is below min_age"))
-    occupation = obj.get("occupation")
-    if occupation is not None:
-        occ_path = join(path, "occupation")
-        occ = r.obj(occupation, occ_path, {"code", "name"}, set())
-        if occ is not None:
-            v["occupation_code"] = r.text(occ, "code", occ_path, required=True, max_length=32)
-            v["occupation_name"] = r.text(occ, "name", occ_path, required=True, max_length=100)
-    v["components"] = _components(obj, path, r)
-    host = r.text(obj, "host_unit", path, pattern=UNIT_CODE_PATTERN)
-    return SkillSpec(path=path, values=v, host_unit=host)
+class EventFile(StrictModel):
+    """The event file of formats.md ("event"): an event with its skills."""
 
+    code: EventCode
+    name: Name
+    tier: Annotated[str, one_of(TIERS)]
+    event_class: Any = Field(None, alias="class")
+    effective_tier: Any = Field(None, validate_default=True)
+    year: WholeNumber = Field(ge=1950, le=2100)
+    organizers: list[str]
+    starts_on: Day
+    ends_on: Day
+    registration: Registration | None = None
+    delegation_kind: Annotated[str, one_of(k.value for k in UnitKind)] | None = None
+    awards: Any = "cn_standard"
+    promotion_rules: Annotated[Text, Field(max_length=200), matching(r"[a-z0-9][a-z0-9-]{0,63}")] | None = None
+    tie_breakers: Any = Field(default_factory=list)
+    feeder_event: EventCode | None = None
+    level_certificate_issuer: UnitCode | None = None
+    flagship: Flag = False
+    blind_marking: Flag = False
+    marking_team_size: WholeNumber = Field(3, ge=3)
+    spread_limit: WholeNumber = Field(1, ge=0, le=3)
+    section_tolerance: Hundredths = Field(Decimal("5.00"), ge=0)
+    tie_window: Hundredths = Field(Decimal("0.00"), ge=0)
+    appeals_hours: Annotated[WholeNumber, Field(ge=1)] | None = None
+    min_standardized: WholeNumber = Field(3, ge=1)
+    self_registration: Flag = False
+    bar_previous_medallists: Flag = False
+    employees_of_organizers_only: Flag = False
+    skills: list[SkillFile]
 
-def _components(obj: dict, path: str, r: JsonReader) -> list[Component] | None:
-    items = r.array(obj, "components", path)
-    if items is None:
-        return None
-    out, total = [], Decimal(0)
-    for i, item in enumerate(items):
-        cpath = join(join(path, "components"), i)
-        comp = r.obj(item, cpath, {"code", "weight"}, set())
-        if comp is None:
-            continue
-        code = r.text(comp, "code", cpath, required=True, pattern=r"[a-z][a-z0-9_]{0,31}")
-        weight = r.decimal2(comp, "weight", cpath, required=True, minimum=Decimal("0.01"))
-        if code in {c.code for c in out}:
-            r.fail(join(cpath, "code"), msg("%(code)s appears twice", code=repr(code)))
-        total += weight or 0
-        if code is not None and weight is not None:
-            out.append(Component(code, weight))
-    if items and total != 100:
-        r.fail(join(path, "components"), msg("weights add up to %(total)s, not 100", total=total))
-    return out
+    @model_validator(mode="before")
+    @classmethod
+    def _class_always_checked(cls, data: Any) -> Any:
+        """A missing class is checked too (required for a provincial event, 1 for a national one), where
+        the file would write it: ``class``, not the field's own name."""
+        if isinstance(data, dict) and data.get("class") is None:
+            return data | {"class": _NO_CLASS}
+        return data
+
+    @field_validator("code")
+    @classmethod
+    def _may_be_saved(cls, code: str, info: ValidationInfo) -> str:
+        references = _references(info)
+        if references is not None:
+            refuse_all(references.code_problems(code))
+        return code
+
+    @field_validator("event_class", mode="plain")
+    @classmethod
+    def _class_of_tier(cls, raw: Any, info: ValidationInfo) -> str | None:
+        event_class = None if raw is _NO_CLASS else str(raw)
+        tier = info.data.get("tier")
+        if tier is None:
+            return event_class
+        classes = TIERS[tier].classes
+        if event_class is not None and (isinstance(raw, bool) or event_class not in classes):
+            refuse("%(value)s is not a class of tier %(tier)s: %(allowed)s", value=repr(raw), tier=tier,
+                   allowed=", ".join(classes) if classes else "none (leave class out)")
+        if event_class is None and tier == "national":
+            return "1"
+        if event_class is None and tier == "provincial":
+            refuse("is required for a provincial event: 1, 2, 3 or comprehensive")
+        return event_class
+
+    @field_validator("effective_tier", mode="plain")
+    @classmethod
+    def _effective_tier_of_special(cls, raw: Any, info: ValidationInfo) -> str | None:
+        effective = None if raw is None else _EFFECTIVE_TIERS.func(raw)
+        tier = info.data.get("tier")
+        if tier in NEEDS_EFFECTIVE_TIER and effective is None:
+            refuse("is required when tier is %(tier)s", tier=tier)
+        if tier is not None and tier not in NEEDS_EFFECTIVE_TIER and effective is not None:
+            refuse("is only for special contests")
+        return effective
+
+    @field_validator("organizers", mode="plain")
+    @classmethod
+    def _known_units(cls, raw: Any, info: ValidationInfo) -> list[str]:
+        if raw is None:
+            refuse("must not be null")
+        if not isinstance(raw, list):
+            refuse("must be a list")
+        if not raw:
+            refuse("must name at least one unit")
+        references = _references(info)
+        found, codes = [], []
+        for i, code in enumerate(raw):
+            if not isinstance(code, str) or not code.strip():
+                found.append(problem(f"[{i}]", "must be a unit code"))
+            elif code.strip() in codes:
+                found.append(problem(f"[{i}]", "%(code)s appears twice", code=repr(code)))
+            else:
+                codes.append(code.strip())
+                if references is not None and not references.unit_exists(code.strip()):
+                    found.append(problem(f"[{i}]", "unknown unit %(code)s", code=code.strip()))
+        refuse_all(found)
+        return codes
+
+    @field_validator("ends_on")
+    @classmethod
+    def _not_before_start(cls, ends_on: date, info: ValidationInfo) -> date:
+        if "starts_on" in info.data and ends_on < info.data["starts_on"]:
+            refuse("is before starts_on")
+        return ends_on
+
+    @field_validator("registration")
+    @classmethod
+    def _closes_by_start(cls, registration: Registration | None, info: ValidationInfo) -> Registration | None:
+        if registration is not None and "starts_on" in info.data and registration.closes > info.data["starts_on"]:
+            refuse("is after starts_on", below="closes")
+        return registration
+
+    @field_validator("awards", mode="plain")
+    @classmethod
+    def _scheme_or_table(cls, raw: Any, info: ValidationInfo) -> str | AwardTable:
+        if isinstance(raw, str):
+            if raw not in AWARD_SCHEMES:
+                refuse("%(value)s is not worldskills, cn_standard or an award table", value=repr(raw))
+            return raw
+        return AwardTable.model_validate(raw, context=info.context)
+
+    @field_validator("promotion_rules")
+    @classmethod
+    def _rule_set_covers_event(cls, code: str | None, info: ValidationInfo) -> str | None:
+        references = _references(info)
+        if code is not None and references is not None:
+            # the tier's coverage only when the tier, class and effective tier were read: else each is refused already
+            tiered = all(key in info.data for key in ("tier", "event_class", "effective_tier"))
+            refuse_all(references.promotion_problems(code, info.data["tier"] if tiered else None,
+                                                     info.data.get("event_class"), info.data.get("effective_tier")))
+        return code
+
+    @field_validator("tie_breakers", mode="plain")
+    @classmethod
+    def _known_tie_breakers(cls, raw: Any) -> list[str]:
+        if not isinstance(raw, list):
+            refuse("must be a list")
+        listed = ", ".join(sorted(TIE_BREAKERS))
+        found = [problem(f"[{i}]", "%(value)s is not one of %(choices)s", value=repr(name), choices=listed)
+                 for i, name in enumerate(raw) if name not in TIE_BREAKERS]
+        if len(set(map(str, raw))) != len(raw):
+            found.append(problem("", "names a tie-breaker twice"))
+        refuse_all(found)
+        return [str(n) for n in raw]
+
+    @field_validator("feeder_event")
+    @classmethod
+    def _lower_tier_event(cls, code: str | None, info: ValidationInfo) -> str | None:
+        references = _references(info)
+        if code is not None and references is not None:
+            tier = info.data.get("tier")
+            rank = TIERS[info.data.get("effective_tier") or tier].rank if tier else None
+            refuse_all(references.feeder_problems(code, rank))
+        return code
+
+    @field_validator("level_certificate_issuer")
+    @classmethod
+    def _known_issuer(cls, code: str | None, info: ValidationInfo) -> str | None:
+        references = _references(info)
+        if code is not None and references is not None and not references.unit_exists(code):
+            refuse("unknown unit %(code)s", code=code)
+        return code
+
+    @field_validator("marking_team_size")
+    @classmethod
+    def _odd(cls, size: int) -> int:
+        if size % 2 == 0:
+            refuse("must be an odd number (3, 5, …)")
+        return size
+
+    @field_validator("skills")
+    @classmethod
+    def _unique_and_kept(cls, skills: list[SkillFile], info: ValidationInfo) -> list[SkillFile]:
+        found = _repeated([s.code for s in skills], "code")
+        references = _references(info)
+        if references is not None and "code" in info.data:
+            found += references.removed_skill_problems(info.data["code"], {s.code for s in skills})
+        refuse_all(found)
+        return skills
+
+    def columns(self) -> dict[str, Any]:
+        """The values of an :class:`~app.events.models.Event` (units and the feeder are resolved by the caller)."""
+        return {
+            "code": self.code, "name": self.name, "tier": self.tier, "event_class": self.event_class,
+            "effective_tier": self.effective_tier, "year": self.year, "starts_on": self.starts_on,
+            "ends_on": self.ends_on, "delegation_kind": self.delegation_kind,
+            "registration_opens": self.registration.opens if self.registration else None,
+            "registration_closes": self.registration.closes if self.registration else None,
+            "awards": self.awards.stored() if isinstance(self.awards, AwardTable) else self.awards,
+            "promotion_rules": self.promotion_rules, "tie_breakers": self.tie_breakers,
+            "flagship": self.flagship, "blind_marking": self.blind_marking,
+            "marking_team_size": self.marking_team_size, "spread_limit": self.spread_limit,
+            "section_tolerance": self.section_tolerance, "tie_window": self.tie_window,
+            "appeals_hours": self.appeals_hours, "min_standardized": self.min_standardized,
+            "self_registration": self.self_registration, "bar_previous_medallists": self.bar_previous_medallists,
+            "employees_of_organizers_only": self.employees_of_organizers_only,
+        }

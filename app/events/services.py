@@ -5,21 +5,22 @@ once, so a refused operation leaves nothing behind.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 
 from app import audit, clock
 from app.errors import DomainError
-from app.events.event_file import EventSpec, SkillSpec, parse_event
+from app.events.event_file import EventFile
 from app.events.models import Event, EventOrganizer, Registration, Skill
 from app.extensions import db
-from app.json_reader import JsonReader, join, load_json
-from app.messages import msg
-from app.rulesets import PROMOTION, RuleSetUnknown, rule_set
+from app.inputs import read_or_refuse
+from app.json_reader import load_json
+from app.rulesets import PROMOTION, RuleSetUnknown
+from app.rulesets import rule_set as rule_set_named
 from app.signals import event_settings_changed
 from app.units.models import Unit
+from scoring.marks import Finding, problem
 from scoring.promotion import coverage_problem
 
 EVENT_AUDIT_FIELDS = ["code", "name", "tier", "event_class", "effective_tier", "year", "starts_on", "ends_on",
@@ -43,115 +44,94 @@ def import_event(data: bytes, *, update: bool = False) -> Event:
 
 def save_event_document(doc: Any, *, update: bool = False, expected_code: str | None = None) -> Event:
     """Validate an event document (file or web form) and create or update the event with its skills."""
-    reader = JsonReader()
-    spec = parse_event(doc, reader)
-    if spec is None:
-        reader.raise_if_any()
-    refs = _resolve_references(spec, reader)
-    code = spec.values["code"]
-    existing = event_by_code(code) if code else None
-    if expected_code is not None and code != expected_code:
-        reader.fail("code", msg("cannot be changed"))
-    if existing is not None and not update:
-        reader.fail("code", msg("event %(code)s exists already (use --update to change it before it starts)", code=code))
-    if existing is None and update:
-        reader.fail("code", msg("no event %(code)s to update", code=code))
-    if existing is not None and update and clock.today() >= existing.starts_on:
-        reader.fail("code", msg("event %(code)s started on %(day)s; it can no longer be changed", code=code, day=existing.starts_on.isoformat()))
-    if existing is not None and update:
-        _check_removed_skills(existing, spec, reader)
-    reader.raise_if_any()
-    return _write_event(existing, spec, refs)
+    references = _DatabaseReferences(update=update, expected_code=expected_code)
+    event_file = read_or_refuse(EventFile, doc, context=references)
+    return _write_event(event_by_code(event_file.code), event_file, references.units)
 
 
-@dataclass
-class _References:
-    organizers: list[Unit]
-    feeder: Event | None
-    issuer: Unit | None
-    hosts: dict[str, Unit | None]
+class _DatabaseReferences:
+    """The event file's references looked up in the database (:class:`EventReferences`), and the rules of
+    saving it: a new code for a new event, an existing one for ``update`` before the event starts."""
 
+    def __init__(self, *, update: bool, expected_code: str | None):
+        self.update, self.expected_code = update, expected_code
+        self.units = {u.code: u for u in db.session.scalars(select(Unit))}
 
-def _resolve_references(spec: EventSpec, r: JsonReader) -> _References:
-    units = {u.code: u for u in db.session.scalars(select(Unit))}
-    organizers = []
-    for i, code in enumerate(spec.organizers):
-        if code not in units:
-            r.fail(join("organizers", i), msg("unknown unit %(code)s", code=code))
-        else:
-            organizers.append(units[code])
-    feeder = None
-    if spec.feeder_event:
-        feeder = event_by_code(spec.feeder_event)
-        tier = spec.values.get("tier")
+    def unit_exists(self, code: str) -> bool:
+        """Whether a unit has this code."""
+        return code in self.units
+
+    def code_problems(self, code: str) -> list[Finding]:
+        """Why an event with this code cannot be saved now."""
+        existing, found = event_by_code(code), []
+        if self.expected_code is not None and code != self.expected_code:
+            found.append(problem("", "cannot be changed"))
+        if existing is not None and not self.update:
+            found.append(problem("", "event %(code)s exists already (use --update to change it before it starts)",
+                                 code=code))
+        if existing is None and self.update:
+            found.append(problem("", "no event %(code)s to update", code=code))
+        if existing is not None and self.update and clock.today() >= existing.starts_on:
+            found.append(problem("", "event %(code)s started on %(day)s; it can no longer be changed", code=code,
+                                 day=existing.starts_on.isoformat()))
+        return found
+
+    def feeder_problems(self, code: str, rank: int | None) -> list[Finding]:
+        """A feeder event must exist and be at a lower tier than the event it feeds."""
+        feeder = event_by_code(code)
         if feeder is None:
-            r.fail("feeder_event", msg("unknown event %(code)s", code=spec.feeder_event))
-        elif tier and feeder.tier_info.rank <= _rank(spec.values):
-            r.fail("feeder_event", msg("%(code)s is not at a lower tier than this event", code=feeder.code))
-    issuer = None
-    if spec.level_certificate_issuer:
-        issuer = units.get(spec.level_certificate_issuer)
-        if issuer is None:
-            r.fail("level_certificate_issuer", msg("unknown unit %(code)s", code=spec.level_certificate_issuer))
-    if spec.values.get("promotion_rules"):
-        _check_promotion_rules(spec.values, r)
-    hosts: dict[str, Unit | None] = {}
-    for skill in spec.skills:
-        hosts[skill.values["code"]] = None
-        if skill.host_unit:
-            if skill.host_unit not in units:
-                r.fail(join(skill.path, "host_unit"), msg("unknown unit %(code)s", code=skill.host_unit))
-            hosts[skill.values["code"]] = units.get(skill.host_unit)
-    return _References(organizers, feeder, issuer, hosts)
+            return [problem("", "unknown event %(code)s", code=code)]
+        if rank is not None and feeder.tier_info.rank <= rank:
+            return [problem("", "%(code)s is not at a lower tier than this event", code=feeder.code)]
+        return []
+
+    def promotion_problems(self, rule_set: str, tier: str | None, event_class: str | None,
+                           effective_tier: str | None) -> list[Finding]:
+        """The event's promotion rule set (以赛代评) must exist — shipped or imported — and have a rule
+        for the event's tier and class, or its winners could never be proposed for a level."""
+        try:
+            rules = rule_set_named(PROMOTION, rule_set)
+        except RuleSetUnknown as unknown:
+            return [problem("", unknown.args[0].template, **unknown.args[0].params)]
+        finding = coverage_problem(rules, tier, event_class, effective_tier) if tier else None
+        return [] if finding is None else [problem("", finding.template, **finding.params)]
+
+    def removed_skill_problems(self, code: str, kept: set[str]) -> list[Finding]:
+        """A skill with registrations stays in its event."""
+        event = event_by_code(code)
+        if event is None or not self.update:
+            return []
+        found = []
+        for skill in event.skills:
+            if skill.code not in kept:
+                registered = db.session.scalar(select(func.count()).select_from(Registration)
+                                               .where(Registration.skill_id == skill.id))
+                if registered:
+                    found.append(problem("", "skill %(code)s has %(n)s registrations and cannot be removed",
+                                         code=skill.code, n=registered))
+        return found
 
 
-def _check_promotion_rules(values: dict[str, Any], r: JsonReader) -> None:
-    """The event's promotion rule set (以赛代评) must exist — shipped or imported — and have a rule
-    for the event's tier and class, or its winners could never be proposed for a level."""
-    try:
-        rules = rule_set(PROMOTION, values["promotion_rules"])
-    except RuleSetUnknown as unknown:
-        r.fail("promotion_rules", unknown.args[0])
-        return
-    if values.get("tier"):
-        finding = coverage_problem(rules, values["tier"], values.get("event_class"), values.get("effective_tier"))
-        if finding is not None:
-            r.fail(finding.where, msg(finding.template, **finding.params))
-
-
-def _rank(values: dict[str, Any]) -> int:
-    from scoring.tiers import TIERS
-    return TIERS[values.get("effective_tier") or values["tier"]].rank
-
-
-def _check_removed_skills(event: Event, spec: EventSpec, r: JsonReader) -> None:
-    kept = {s.values["code"] for s in spec.skills}
-    for skill in event.skills:
-        if skill.code not in kept:
-            registered = db.session.scalar(select(func.count()).select_from(Registration)
-                                           .where(Registration.skill_id == skill.id))
-            if registered:
-                r.fail("skills", msg("skill %(code)s has %(n)s registrations and cannot be removed", code=skill.code, n=registered))
-
-
-def _write_event(event: Event | None, spec: EventSpec, refs: _References) -> Event:
+def _write_event(event: Event | None, event_file: EventFile, units: dict[str, Unit]) -> Event:
     before = audit.snapshot(event, EVENT_AUDIT_FIELDS) if event else None
     if event is None:
         event = Event()
         db.session.add(event)
-    for name, value in spec.values.items():
+    for name, value in event_file.columns().items():
         setattr(event, name, value)
-    event.feeder_event = refs.feeder
-    event.level_certificate_issuer = refs.issuer
+    event.feeder_event = event_by_code(event_file.feeder_event) if event_file.feeder_event else None
+    event.level_certificate_issuer = units.get(event_file.level_certificate_issuer or "")
     event.organizer_links.clear()
     db.session.flush()
-    for position, unit in enumerate(refs.organizers):
-        event.organizer_links.append(EventOrganizer(unit=unit, position=position))
+    for position, code in enumerate(event_file.organizers):
+        event.organizer_links.append(EventOrganizer(unit=units[code], position=position))
     current = {s.code: s for s in event.skills}
     wanted: list[Skill] = []
-    for skill_spec in spec.skills:
-        skill = current.get(skill_spec.values["code"]) or Skill()
-        _fill_skill(skill, skill_spec, refs.hosts[skill_spec.values["code"]])
+    for skill_file in event_file.skills:
+        skill = current.get(skill_file.code) or Skill()
+        for name, value in skill_file.columns().items():
+            setattr(skill, name, value)
+        skill.host_unit = units.get(skill_file.host_unit or "")
         wanted.append(skill)
     event.skills[:] = wanted
     db.session.flush()
@@ -161,12 +141,6 @@ def _write_event(event: Event | None, spec: EventSpec, refs: _References) -> Eve
     if before is not None:
         event_settings_changed.send(event.id)
     return event
-
-
-def _fill_skill(skill: Skill, spec: SkillSpec, host: Unit | None) -> None:
-    for name, value in spec.values.items():
-        setattr(skill, name, value)
-    skill.host_unit = host
 
 
 def event_document(event: Event) -> dict[str, Any]:

@@ -21,7 +21,8 @@ from app import audit, clock
 from app.errors import DomainError, InputRefused, Problem
 from app.events.models import Skill
 from app.extensions import db
-from app.json_reader import JsonReader, join, load_json
+from app.inputs import problems_of
+from app.json_reader import load_json
 from app.marking.models import (
     Mark,
     SchemeAspect,
@@ -30,20 +31,10 @@ from app.marking.models import (
     SchemeSource,
     SchemeSubCriterion,
 )
+from app.marking.scheme_document import SchemeDocument
 from app.messages import msg
-from scoring.marks import (
-    CALCULATIONS,
-    Aspect,
-    Band,
-    Criterion,
-    Finding,
-    Scheme,
-    Standard,
-    SubCriterion,
-    validate_scheme,
-)
-
-ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,19}"
+from scoring.inputs import read, salvage
+from scoring.marks import Aspect, Band, Criterion, Finding, Scheme, Standard, SubCriterion, validate_scheme
 
 
 @dataclass(frozen=True)
@@ -72,97 +63,18 @@ def parse_scheme_json(doc: Any, *, section_tolerance: Decimal | None = None) -> 
     value) is refused with the scheme checks' findings too, so one refusal names every problem; the
     sections' balance joins them when ``section_tolerance`` (the event's) is given. ``save_scheme``
     runs every check again."""
-    r = JsonReader()
-    obj = r.obj(doc, "", {"standards", "criteria"}, set())
-    if obj is None:
-        r.raise_if_any()
-    standards = [_standard(r, item, join("standards", i)) for i, item in enumerate(r.array(obj, "standards", "",
-                                                                                           required=True) or [])]
-    criteria = [_criterion(r, item, join("criteria", i)) for i, item in enumerate(r.array(obj, "criteria", "",
-                                                                                          required=True) or [])]
-    scheme = Scheme(tuple(standards), tuple(criteria))
-    if r.problems:  # not only the structural ones: skip what an unreadable value or missing id implies
-        reported = [p.where for p in r.problems]
+    document, found = read(SchemeDocument, doc)
+    if document is not None:
+        return document.scheme()
+    problems = problems_of(found)
+    if isinstance(doc, dict):  # skip what an unreadable value or missing id implies
+        reported = [f.where for f in found]
         tolerance = section_tolerance if section_tolerance is not None else Decimal("Infinity")
-        r.problems += to_problems([
-            f for f in validate_scheme(scheme, tolerance) if "" not in f.params.values()
+        problems += to_problems([
+            f for f in validate_scheme(salvage(SchemeDocument, doc).scheme(), tolerance)
+            if "" not in f.params.values()
             and not any(f.where == w or f.where.startswith((f"{w}.", f"{w}[")) for w in reported)])
-    r.raise_if_any()
-    return scheme
-
-
-def _standard(r: JsonReader, item: Any, path: str) -> Standard:
-    obj = r.obj(item, path, {"section", "name", "weight"}, set()) or {}
-    return Standard(section=_code(r, obj, "section", path), name=r.text(obj, "name", path, required=True,
-                                                                      max_length=300) or "",
-                    weight=r.decimal2(obj, "weight", path, required=True, minimum=Decimal(0)) or Decimal(0))
-
-
-def _criterion(r: JsonReader, item: Any, path: str) -> Criterion:
-    obj = r.obj(item, path, {"code", "name", "sub_criteria"}, {"total"}) or {}
-    subs = r.array(obj, "sub_criteria", path, required=True) or []
-    return Criterion(code=_code(r, obj, "code", path), name=r.text(obj, "name", path, required=True,
-                                                                   max_length=300) or "",
-                     total=r.decimal2(obj, "total", path),
-                     sub_criteria=tuple(_sub_criterion(r, s, join(join(path, "sub_criteria"), i))
-                                        for i, s in enumerate(subs)))
-
-
-def _sub_criterion(r: JsonReader, item: Any, path: str) -> SubCriterion:
-    obj = r.obj(item, path, {"id", "name", "aspects"}, {"day"}) or {}
-    aspects = r.array(obj, "aspects", path, required=True) or []
-    return SubCriterion(id=_code(r, obj, "id", path), name=r.text(obj, "name", path, required=True,
-                                                                max_length=300) or "",
-                        day=r.integer(obj, "day", path, minimum=1, maximum=30),
-                        aspects=tuple(_aspect(r, a, join(join(path, "aspects"), i)) for i, a in enumerate(aspects)))
-
-
-def _aspect(r: JsonReader, item: Any, path: str) -> Aspect:
-    optional = {"calculation", "bands", "deduct", "descriptors", "requirement", "extra"}
-    obj = r.obj(item, path, {"id", "type", "description", "max", "section"}, optional) or {}
-    kind = r.choice(obj, "type", path, {"M", "J"}, required=True) or ""
-    values: dict[str, Any] = {
-        "id": _code(r, obj, "id", path), "type": kind,
-        "description": r.text(obj, "description", path, required=True, max_length=2000) or "",
-        "max": r.decimal2(obj, "max", path, required=True) or Decimal(0),
-        "section": _code(r, obj, "section", path),
-        "requirement": r.text(obj, "requirement", path, max_length=2000) or "",
-        "extra": r.text(obj, "extra", path, max_length=4000) or "",
-    }
-    if kind == "J":
-        for key in ("calculation", "bands", "deduct"):
-            if key in obj:
-                r.fail(join(path, key), msg("only measurement aspects have a calculation"))
-        descriptors = r.array(obj, "descriptors", path, required=True) or []
-        values["descriptors"] = tuple(d.strip() if isinstance(d, str) else "" for d in descriptors)
-    elif kind == "M":
-        if "descriptors" in obj:
-            r.fail(join(path, "descriptors"), msg("only judgement aspects have descriptors"))
-        values["calculation"] = r.choice(obj, "calculation", path, set(CALCULATIONS)) or "full_or_zero"
-        values["bands"] = tuple(_bands(r, obj, path))
-        values["deduct"] = r.decimal2(obj, "deduct", path)
-    return Aspect(**values)
-
-
-def _bands(r: JsonReader, obj: dict, path: str) -> list[Band]:
-    bands = []
-    for i, pair in enumerate(r.array(obj, "bands", path) or []):
-        where = join(join(path, "bands"), i)
-        if not isinstance(pair, list) or len(pair) != 2:
-            r.fail(where, msg("a band is a pair [deviation limit, mark]"))
-            continue
-        limit = r.decimal2({"limit": pair[0]}, "limit", where, required=True)
-        mark = r.decimal2({"mark": pair[1]}, "mark", where, required=True)
-        if limit is not None and mark is not None:
-            bands.append(Band(limit, mark))
-    return bands
-
-
-def _code(r: JsonReader, obj: dict, key: str, path: str) -> str:
-    value = obj.get(key)
-    if isinstance(value, int | Decimal) and not isinstance(value, bool) and value == int(value):
-        return str(int(value))  # a section given as a number: "section": 1
-    return r.text(obj, key, path, required=True, pattern=ID_PATTERN, max_length=20) or ""
+    raise InputRefused(problems)
 
 
 def scheme_document(scheme: Scheme) -> dict[str, Any]:

@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import Annotated, Any
 
+from pydantic import BeforeValidator, ConfigDict, Field, SkipValidation, WithJsonSchema, field_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -41,50 +42,107 @@ from app.marking.marksheet import Marksheet, write_mark
 from app.marking.models import Mark, MarkSource, TabletWrite
 from app.marking.tablet import JudgeDesk
 from app.messages import Message, msg, translated
+from scoring.inputs import StrictModel, read, refuse
 from scoring.marks import CENT
 
 MAX_BATCH = 1000
 
 
-@dataclass(frozen=True)
-class SyncItem:
-    uuid: str
-    event: str
-    skill: str
-    aspect: str
-    competitor: str
-    value: str
-    base_version: int
-    offline: bool
-    supersedes: tuple[str, ...] = ()
+_TEXTS = ("uuid", "event", "skill", "aspect", "competitor")
+_MISSING = ("is required", "must be a non-empty string")  # a text field's problems: "missing or empty"
+
+
+def _some_text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        refuse("must be a non-empty string")
+    return value
+
+
+def _client_uuid(value: Any) -> str:
+    text = _some_text(value)
+    try:
+        return str(uuidlib.UUID(text))
+    except ValueError:
+        refuse("%(value)s is not a UUID", value=repr(text))
+
+
+def _mark_value(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        refuse("value must be a number or a string of one")
+    return str(value).strip()
+
+
+def _base_version(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        refuse("base_version must be a whole number, 0 for a new mark")
+    return value
+
+
+def _uuids(value: Any) -> tuple[str, ...]:
+    value = value or []
+    if not isinstance(value, list) or not all(isinstance(u, str) for u in value):
+        refuse("supersedes must be a list of UUIDs")
+    return tuple(value)
+
+
+class SyncItem(StrictModel):
+    """One mark from a tablet's outbox (formats.md, ``POST /api/v1/marks/batch``).
+
+    Keys the API does not know are ignored (a newer tablet may send more), and an item that cannot
+    be read is answered ``refused`` on its own, never the whole batch.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+    null_is_absent = False  # a null base_version is refused, as the API always did
+
+    uuid: Annotated[str, BeforeValidator(_client_uuid)] = Field(
+        description="the id the tablet gave this mark, the same on every resend")
+    event: Annotated[str, BeforeValidator(_some_text)] = Field(description="the event's code")
+    skill: Annotated[str, BeforeValidator(_some_text)] = Field(description="the skill's code")
+    aspect: Annotated[str, BeforeValidator(_some_text)] = Field(description="the aspect's id (A1.1)")
+    competitor: Annotated[str, BeforeValidator(_some_text)] = Field(description="the competitor's number")
+    value: Annotated[str, BeforeValidator(_mark_value), WithJsonSchema({"type": ["string", "number"]})] = Field(
+        description="the mark: a plain decimal, as a number or text")
+    base_version: Annotated[int, BeforeValidator(_base_version)] = Field(
+        0, description="the version of the stored mark the judge changed; 0 when there was none")
+    offline: Annotated[bool, BeforeValidator(lambda value: value is True)] = Field(
+        False, description="true when the mark was made without a connection")
+    supersedes: Annotated[tuple[str, ...], BeforeValidator(_uuids)] = Field(
+        (), description="earlier ids of this mark the judge changed again before hearing back")
+
+    @field_validator("event", "skill", "aspect", "competitor", "value")
+    @classmethod
+    def _trimmed(cls, text: str) -> str:
+        return text.strip()
+
+
+class MarkBatch(StrictModel):
+    """The body of ``POST /api/v1/marks/batch``: a tablet's outbox, answered item by item."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    device: Annotated[str | None, BeforeValidator(lambda value: str(value or "")[:120] or None)] = Field(
+        None, description="the tablet's name, kept with each mark (first 120 characters)")
+    marks: list[SkipValidation[SyncItem]] = Field(
+        max_length=MAX_BATCH, description="the marks, each read on its own (a bad one is refused alone)")
 
 
 def parse_item(raw: object) -> SyncItem | Message:
-    """One item of a batch, or why it cannot be read (the tablet drops it as refused)."""
+    """One item of a batch, or why it cannot be read (the tablet drops it as refused): the text
+    fields missing or empty, else the first other problem."""
     if not isinstance(raw, dict):
         return msg("a mark must be a JSON object")
-    text = {name: raw.get(name) for name in ("uuid", "event", "skill", "aspect", "competitor")}
-    missing = [name for name, value in text.items() if not isinstance(value, str) or not value.strip()]
+    item, found = read(SyncItem, {"value": None} | raw)  # no value: refused like a null one
+    if item is not None:
+        return item
+    missing = [f.where for f in found if f.where in _TEXTS and f.template in _MISSING]
     if missing:
         return msg("missing or empty: %(fields)s", fields=", ".join(missing))
-    try:
-        client_uuid = str(uuidlib.UUID(text["uuid"]))
-    except ValueError:
-        return msg("%(value)s is not a UUID", value=repr(text["uuid"]))
-    value, base = raw.get("value"), raw.get("base_version", 0)
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        return msg("value must be a number or a string of one")
-    if isinstance(base, bool) or not isinstance(base, int) or base < 0:
-        return msg("base_version must be a whole number, 0 for a new mark")
-    supersedes = raw.get("supersedes") or []
-    if not isinstance(supersedes, list) or not all(isinstance(u, str) for u in supersedes):
-        return msg("supersedes must be a list of UUIDs")
-    return SyncItem(client_uuid, text["event"].strip(), text["skill"].strip(), text["aspect"].strip(),
-                    text["competitor"].strip(), str(value).strip(), base, raw.get("offline") is True,
-                    tuple(supersedes))
+    return msg(found[0].template, **found[0].params)
 
 
 def refused(item_uuid: str | None, reason: str) -> dict:
+    """The answer to an item never storable as sent: the tablet drops it and shows the reason."""
     return {"uuid": item_uuid, "outcome": "refused", "reason": translated(reason)}
 
 

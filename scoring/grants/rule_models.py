@@ -174,7 +174,7 @@ class GrantRule(Identified):
 
 class UnitPerSkillRule(GrantRule):
     KIND: ClassVar[str] = UnitPerSkill.KIND
-    act: one_of(UnitPerSkill.ACTS)
+    act: Annotated[str, one_of(UnitPerSkill.ACTS)]
     tiers: RuleTiers
     classes: Classes = None
     flagship: Flag | None = None
@@ -187,7 +187,7 @@ class UnitPerSkillRule(GrantRule):
 
 class PersonByTitleRule(GrantRule):
     KIND: ClassVar[str] = PersonByTitle.KIND
-    title: one_of(TITLE_LABELS)
+    title: Annotated[str, one_of(TITLE_LABELS)]
     amount: AmountOrManual
     top_up: Flag = False
     limit_per_year: Count | None = None
@@ -202,7 +202,7 @@ class PersonByAwardRule(GrantRule):
     tiers: RuleTiers
     classes: Classes = None
     flagship: Flag | None = None
-    payee: one_of(("person", "expert_team")) = "person"
+    payee: Annotated[str, one_of(("person", "expert_team"))] = "person"
     awards: Annotated[dict[Annotated[str, BeforeValidator(_award_code)], AmountOrManual] | None,
                       BeforeValidator(_table)] = None
     places: Annotated[dict[Annotated[str, BeforeValidator(_place)], AmountOrManual] | None,
@@ -248,7 +248,7 @@ class PersonByAwardRule(GrantRule):
 class PartRule(StrictModel):
     """One part of a training's subsidy: paid on the certificate, or on employment within months."""
 
-    on: one_of(("certificate", "employment"))
+    on: Annotated[str, one_of(("certificate", "employment"))]
     share: Share
     within_months: Count | None = Field(default=None, validate_default=True)
 
@@ -310,7 +310,7 @@ class TrainingDaysRule(GrantRule):
 
 class TrainingEmploymentRule(GrantRule):
     KIND: ClassVar[str] = TrainingEmployment.KIND
-    after: one_of(("end", "certificate"))
+    after: Annotated[str, one_of(("end", "certificate"))]
     within_months: Count
     amount: AmountOrManual
     in_province: Flag = False
@@ -324,7 +324,7 @@ class TrainingEmploymentRule(GrantRule):
 
 class NewHireRule(GrantRule):
     KIND: ClassVar[str] = NewHire.KIND
-    on: one_of(("hire", "skill_rise"))
+    on: Annotated[str, one_of(("hire", "skill_rise"))]
     min_contract_months: Count
     within_months: Count | None = Field(default=None, validate_default=True)
     amount: AmountOrManual

@@ -84,8 +84,8 @@ def test_structural_problems_do_not_hide_the_scheme_checks(ctx):
     with pytest.raises(InputRefused) as refused:
         parse_scheme_json(doc)
     assert [str(p) for p in refused.value.problems] == [
-        "x: unknown key", "criteria[1].sub_criteria[0].aspects[0].id: is required",
-        "criteria[1].sub_criteria[0].aspects[1].id: is required",
+        "criteria[1].sub_criteria[0].aspects[0].id: is required",
+        "criteria[1].sub_criteria[0].aspects[1].id: is required", "x: unknown key",
         "criteria[1].total: criterion B states 40.00 but its aspects sum to 50.00"]
 
 

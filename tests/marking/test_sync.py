@@ -218,3 +218,13 @@ def test_the_desk_lists_criteria_aspects_competitors_and_own_marks(world, client
     assert [x["allowed"] for x in b["aspects"]] == [["0.00", "10.00"], ["0.00", "10.00", "20.00"],
                                                      ["0.00", "5.00", "10.00", "15.00", "20.00"]]
     assert desk["marks"] == {"A1.1|W-01": {"value": "2.00", "version": 1, "flagged": False}}
+
+
+def test_the_batch_request_models_describe_themselves_for_the_api():
+    from app.marking.sync import MarkBatch
+    schema = MarkBatch.model_json_schema()
+    assert schema["properties"]["marks"]["maxItems"] == 1000
+    item = schema["properties"]["marks"]["items"]
+    assert item["title"] == "SyncItem"
+    assert item["required"] == ["uuid", "event", "skill", "aspect", "competitor", "value"]
+    assert all(field.get("description") for field in item["properties"].values())

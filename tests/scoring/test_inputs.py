@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -117,7 +117,7 @@ def test_any_json_value_is_read_or_refused_with_located_problems(data):
 # --- the generic field types of rule files: exact numbers, choices, counts ----------------------------
 
 class Rule(StrictModel):
-    act: one_of(("hosting", "organizing"))
+    act: Annotated[str, one_of(("hosting", "organizing"))]
     share: exact_number("must be a number above 0 and at most 1", above=0, at_most=1) = Decimal(1)
     amount: exact_number("must be 0 or more yuan to the fen", at_least=0, at_most=10 ** 8, places=2) = Decimal(0)
     months: whole_number_from(1) | None = None
@@ -191,3 +191,55 @@ def test_the_context_reaches_the_validators():
     assert read(Once, {"id": "a"}, "rules[0]", context)[1] == []
     assert [str(f) for f in read(Once, {"id": "a"}, "rules[1]", context)[1]] == [
         "rules[1].id: a is used by an earlier rule"]
+
+
+def test_an_optional_null_is_the_key_left_out_and_a_required_null_is_refused():
+    event, found = read(Event, {"code": "E", "starts": "2026-01-01", "kind": None,
+                                "skills": [{"code": "W", "quota_per_unit": 1, "team": None}]})
+    assert found == [] and event.kind == "solo" and event.skills[0].team is False
+    assert problems({"code": None, "starts": None, "skills": [{"code": "W", "quota_per_unit": None}]}) == [
+        "code: must not be null", "starts: must not be null", "skills[0].quota_per_unit: must not be null"]
+
+
+def test_a_validator_may_locate_several_problems_inside_its_value_and_see_the_context():
+    from pydantic import ValidationInfo, field_validator
+
+    from scoring.inputs import refuse_all
+    from scoring.marks import problem
+
+    class Roster(StrictModel):
+        window: dict[str, Day]
+        units: list[Text]
+
+        @field_validator("window")
+        @classmethod
+        def _closes_after_opening(cls, window):
+            if window["closes"] < window["opens"]:
+                refuse("is before %(day)s", below="closes", day=window["opens"].isoformat())
+            return window
+
+        @field_validator("units")
+        @classmethod
+        def _known(cls, units, info: ValidationInfo):
+            refuse_all([problem(f"[{i}]", "unknown unit %(code)s", code=code)
+                        for i, code in enumerate(units) if code not in info.context])
+            return units
+
+    data = {"window": {"opens": "2026-05-02", "closes": "2026-05-01"}, "units": ["JX", "X", "Y"]}
+    _, found = read(Roster, data, context={"JX"})
+    assert [str(f) for f in found] == [
+        "window.closes: is before 2026-05-02", "units[1]: unknown unit X", "units[2]: unknown unit Y"]
+    roster, found = read(Roster, data | {"window": {"opens": "2026-05-01", "closes": "2026-05-01"}},
+                         context={"JX", "X", "Y"})
+    assert found == [] and roster.units == ["JX", "X", "Y"]
+
+
+def test_a_refused_document_is_salvaged_field_by_field_for_whole_document_checks():
+    from scoring.inputs import salvage
+
+    event = salvage(Event, {"code": "E", "starts": "1 May", "colour": "red",
+                            "skills": [{"code": "W", "quota_per_unit": 0}, "not an object", {"code": 7}]})
+    assert (event.code, event.starts, event.kind) == ("E", None, None)
+    assert [(s.code, s.quota_per_unit, s.team) for s in event.skills] == [
+        ("W", 0, None), (None, None, None), (None, None, None)]  # bounds are not needed to read a value
+    assert salvage(Event, [1]).skills is None

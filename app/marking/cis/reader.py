@@ -1,49 +1,18 @@
-"""The WorldSkills CIS "Marking Scheme Import" spreadsheet ⇄ :class:`scoring.marks.Scheme`.
-
-Layout and rules: formats.md ("marking scheme"). Choices where formats.md is silent:
-
-- Tables are found by their headers: the standards table by ``Section`` in column A, the Criteria
-  table by ``ID``/``Name`` in A/B, and each criterion block by a ``Sub Criterion ID`` header row
-  whose ``Criterion X`` cell (anywhere in that row) names the criterion. Block columns are located
-  by header prefix with white space folded and case ignored; a missing header falls back to the
-  column the CIS template uses. The standards marks are in the rightmost column headed
-  ``WSOS Marks`` other than B (the real sheet also labels its name column B so), else I.
-- Numbers: cached binary floats are read through ``repr`` and rounded to 2 decimals only when the
-  difference is float noise (< 0.000001); a real third decimal (0.125) is kept so that
-  ``validate_scheme`` refuses it instead of the import silently changing a mark. Numeric text
-  ("0.5") is accepted. Section numbers become text ("1"); aspect types are read case-insensitively.
-- Text: codes (ids, types, sections) are trimmed; prose (names, descriptions, descriptors) is kept
-  verbatim so an export reproduces it, but a cell of only white space counts as empty. Column H
-  (requirement) is read for judgement aspects too, so nothing in a row is lost.
-- Problems are located as ``row N, COLUMN`` and sorted by row; the file is refused as a whole.
-  Problems found only on the whole scheme (sums, unknown sections, duplicate ids) are left to
-  ``validate_scheme``, which the caller runs with the event's tolerance.
-- Writing: the example's layout (title in A1, standards from row 3, Criteria table three rows
-  below, blocks three rows below that). The example's blank rows are not regular (criterion A puts a
-  blank row between measurement aspects, B–F do not; two sub-criteria follow without a blank), so
-  no rule derived from a ``Scheme`` reproduces them. The default rule is the common one: a blank row
-  after every sub-criterion and between two aspects unless both are measurements. For a faithful
-  re-export, :func:`read_cis_with_layout` also returns the rows where everything stood, and
-  :func:`write_cis` follows them where they still fit (an edited scheme falls back to the rule).
-  A criterion without a stated total is written with the sum of its aspects.
-"""
+"""Reading a CIS sheet: tables found by their headers, every problem located ``row N, COLUMN`` (see the package)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from app.errors import InputRefused, Problem, at_row
+from app.marking.cis.sheet import SHEET, CisLayout
 from app.messages import msg
-from app.tabular import read_sheet, write_cell, write_formula
+from app.tabular import read_sheet
 from scoring.marks import (
     JUDGEMENT,
     JUDGEMENT_SCORES,
@@ -55,29 +24,8 @@ from scoring.marks import (
     SubCriterion,
 )
 
-SHEET = "CIS Marking Scheme Import"
 CENT = Decimal("0.01")
 _NOISE = Decimal("0.000001")
-
-# Header texts exactly as in the WorldSkills sheet (with their line breaks).
-STANDARDS_TITLE = "WorldSkills Occupational Standards"
-STANDARDS_HEADERS = {1: "Section", 2: "WSOS Marks", 9: "WSOS Marks", 10: "Aspect Marks", 11: "Variation"}
-CRITERIA_TITLE = "Criteria"
-CRITERIA_HEADERS = {1: "ID", 2: "Name", 11: "Mark"}
-BLOCK_HEADERS = {
-    1: "Sub\nCriterion\nID",
-    2: "Sub Criterion\nName or Description",
-    3: "Day of Marking",
-    4: "Aspect\nType\nM = Meas\nJ = Judg",
-    5: "Aspect - Description",
-    6: "Judg Score",
-    7: "Extra Aspect Description (Meas or Judg)\nOR\nJudgement Score Description (Judg only)",
-    8: "Requirement\n(Measurement Only)",
-    9: "WSOS Section",
-    10: "Calculation Row \n(Export only)",
-    11: "Max\nMark",
-}
-TOTAL_MARK = "Total\nMark"
 # Block column → (header prefixes, folded and lower-cased; the template's column).
 _BLOCK_COLUMNS: dict[str, tuple[tuple[str, ...], int]] = {
     "id": (("sub criterion id",), 1),
@@ -92,18 +40,6 @@ _BLOCK_COLUMNS: dict[str, tuple[tuple[str, ...], int]] = {
     "max": (("max mark",), 11),
 }
 _CRITERION_CELL = re.compile(r"^criterion\s+(\S+)$", re.IGNORECASE)
-_WIDTHS = {"A": 8, "B": 39, "C": 8, "D": 8.5, "E": 52, "F": 8, "G": 48, "H": 15.5, "I": 11.5, "J": 11,
-           "K": 10.5, "L": 18.5, "M": 8, "N": 10.5}
-
-
-@dataclass(frozen=True)
-class CisLayout:
-    """Where a sheet put things (``criteria``, ``criterion A``, ``sub A1``, ``aspect A1.1``, ``footer``)."""
-
-    rows: Mapping[str, int] = field(default_factory=dict)
-
-
-# --------------------------------------------------------------------------- reading
 
 
 def read_cis(data: bytes) -> tuple[Scheme, str]:
@@ -238,7 +174,7 @@ class _Reader:
         first_block = self.block_rows[0] if self.block_rows else len(self.rows) + 1
         standards = self.standards(first_block)
         entries = self.criteria_table(first_block)
-        blocks = [self.block(row, end) for row, end in zip(self.block_rows, [*self.block_rows[1:], None])]
+        blocks = [self.block(row, end) for row, end in zip(self.block_rows, [*self.block_rows[1:], None], strict=False)]
         return Scheme(tuple(standards), tuple(self.criteria(entries, blocks)))
 
     # -- the two tables above the blocks
@@ -401,7 +337,7 @@ class _Reader:
         if draft is None:
             return
         scores = []
-        for _row, score, _text_ in draft.scores:
+        for _row, score, _described in draft.scores:
             try:
                 scores.append(_whole(score))
             except ValueError:
@@ -412,7 +348,7 @@ class _Reader:
                 "a judgement aspect needs four score rows below it, scored 0, 1, 2 and 3; found %(found)s",
                 found=found))
             return
-        for score, (row, _value, text) in zip(JUDGEMENT_SCORES, draft.scores):
+        for score, (row, _value, text) in zip(JUDGEMENT_SCORES, draft.scores, strict=True):
             if not text.strip():
                 self.problem(row, None, msg("the description of score %(score)s is missing", score=score))
         sub = block.subs[-1]
@@ -438,151 +374,3 @@ class _Reader:
             subs = tuple(SubCriterion(s.id, s.name, s.day, tuple(s.aspects)) for s in block.subs)
             criteria.append(Criterion(entry.code, entry.name, subs, entry.total))
         return criteria
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def write_cis(scheme: Scheme, title: str, layout: CisLayout | None = None) -> bytes:
-    """The scheme as a CIS sheet laid out like WorldSkills' own.
-
-    ``layout`` (from :func:`read_cis_with_layout`) puts rows back where the read found them.
-    """
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET
-    _Writer(sheet, scheme, layout.rows if layout else {}).write(title)
-    book.calculation.fullCalcOnLoad = True
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _number(value: Decimal) -> int | float:
-    """Whole marks as integers, others as floats, as the WorldSkills sheet stores them."""
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _section(section: str) -> int | str:
-    return int(section) if section.isascii() and section.isdigit() else section
-
-
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_BOLD = Font(bold=True)
-
-
-class _Writer:
-    """Writes top to bottom; ``next_row`` is the first row below everything written so far."""
-
-    def __init__(self, sheet: Worksheet, scheme: Scheme, rows: Mapping[str, int]):
-        self.sheet, self.scheme, self.rows = sheet, scheme, rows
-        self.next_row = 1
-
-    def place(self, key: str, earliest: int, default: int) -> int:
-        """The row the layout asks for, if it is still free; else the default rule's row."""
-        wanted = self.rows.get(key)
-        return wanted if wanted is not None and wanted >= earliest else default
-
-    def put(self, row: int, column: int, value: Any, *, bold: bool = False) -> None:
-        cell = write_cell(self.sheet, row, column, value)
-        cell.alignment = _WRAP
-        if bold:
-            cell.font = _BOLD
-        self.next_row = max(self.next_row, row + 1)
-
-    def write(self, title: str) -> None:
-        for letter, width in _WIDTHS.items():
-            self.sheet.column_dimensions[letter].width = width
-        self.put(1, 1, title, bold=True)
-        self.sheet.merge_cells("A1:K1")
-        first_section, total_row = self.standards()
-        self.criteria_table(total_row)
-        headers: list[int] = []
-        for criterion in self.scheme.criteria:
-            headers.append(self.block(criterion, gap=1 if headers else 2))
-        footer = self.place("footer", self.next_row, self.next_row + 1)
-        self.formulas(first_section, total_row, headers, footer)
-
-    def standards(self) -> tuple[int, int]:
-        self.put(3, 1, STANDARDS_TITLE, bold=True)
-        self.sheet.merge_cells("A3:K3")
-        self.headers(4, STANDARDS_HEADERS)
-        self.sheet.merge_cells("B4:H4")
-        for row, standard in enumerate(self.scheme.standards, 5):
-            self.put(row, 1, _section(standard.section))
-            self.put(row, 2, standard.name)
-            self.sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=8)
-            self.put(row, 9, _number(standard.weight))
-        total_row = 5 + len(self.scheme.standards)
-        self.put(total_row, 9, "Total Variation", bold=True)
-        self.sheet.merge_cells(start_row=total_row, start_column=9, end_row=total_row, end_column=10)
-        return 5, total_row
-
-    def criteria_table(self, total_row: int) -> None:
-        header = self.place("criteria", total_row + 2, total_row + 4)
-        self.put(header - 1, 1, CRITERIA_TITLE, bold=True)
-        self.sheet.merge_cells(start_row=header - 1, start_column=1, end_row=header - 1, end_column=11)
-        self.headers(header, CRITERIA_HEADERS)
-        for row, criterion in enumerate(self.scheme.criteria, header):
-            row += 1
-            self.put(row, 1, criterion.code)
-            self.put(row, 2, criterion.name)
-            self.put(row, 11, _number(criterion.max_total if criterion.total is None else criterion.total))
-        for row in range(header, header + len(self.scheme.criteria) + 1):
-            self.sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=10)
-
-    def headers(self, row: int, texts: Mapping[int, str]) -> None:
-        for column, text in texts.items():
-            self.put(row, column, text, bold=True)
-
-    def block(self, criterion: Criterion, gap: int) -> int:
-        """One criterion: ``gap`` blank rows, its header row, then sub-criteria; returns the header's row."""
-        header = self.place(f"criterion {criterion.code}", self.next_row, self.next_row + gap)
-        self.headers(header, {**BLOCK_HEADERS, 12: f"Criterion {criterion.code}", 13: TOTAL_MARK})
-        for sub in criterion.sub_criteria:
-            self.sub_criterion(sub, first=self.next_row == header + 1)
-        return header
-
-    def sub_criterion(self, sub: SubCriterion, *, first: bool) -> None:
-        """A blank row after each sub-criterion, and between two aspects unless both are measurements."""
-        start = self.next_row
-        row = self.place(f"sub {sub.id}", start, start if first else start + 1)
-        self.put(row, 1, sub.id)
-        self.put(row, 2, sub.name)
-        if sub.day is not None:
-            self.put(row, 3, sub.day)
-        previous: Aspect | None = None
-        for aspect in sub.aspects:
-            if previous is None:
-                aspect_row = self.place(f"aspect {aspect.id}", row, row + 1)
-            else:
-                gap = 0 if previous.type == aspect.type == MEASUREMENT else 1
-                aspect_row = self.place(f"aspect {aspect.id}", self.next_row, self.next_row + gap)
-            self.aspect(aspect_row, aspect)
-            previous = aspect
-
-    def aspect(self, row: int, aspect: Aspect) -> None:
-        self.put(row, 4, aspect.type)
-        self.put(row, 5, aspect.description)
-        if aspect.extra:
-            self.put(row, 7, aspect.extra)
-        if aspect.requirement:
-            self.put(row, 8, aspect.requirement)
-        self.put(row, 9, _section(aspect.section))
-        self.put(row, 11, _number(aspect.max))
-        for score, descriptor in zip(JUDGEMENT_SCORES, aspect.descriptors):
-            self.put(row + 1 + score, 6, score)
-            self.put(row + 1 + score, 7, descriptor)
-
-    def formulas(self, first_section: int, total_row: int, headers: list[int], footer: int) -> None:
-        """The sheet's own checks, so it works in Excel; a reader sees no cached value and ignores them."""
-        first = (headers[0] if headers else footer) + 1
-        for row in range(first_section, total_row):
-            write_formula(self.sheet, row, 10, f"=SUMIF(I{first}:I{footer - 1},A{row},K{first}:K{footer - 1})")
-            write_formula(self.sheet, row, 11, f"=ABS(I{row}-J{row})")
-        write_formula(self.sheet, total_row, 11, f"=SUM(K{first_section}:K{total_row - 1})")
-        for header, end in zip(headers, [*headers[1:], footer]):
-            write_formula(self.sheet, header, 14, f"=SUM(K{header + 1}:K{end - 1})")
-        self.put(footer, 12, "Competition", bold=True)
-        self.put(footer, 13, TOTAL_MARK, bold=True)
-        write_formula(self.sheet, footer, 14, f"=SUM(N1:N{footer - 1})")
