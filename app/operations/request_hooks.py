@@ -12,6 +12,8 @@ import time
 import uuid
 
 from flask import Flask, Response, g, request
+from flask_login import AnonymousUserMixin
+from sqlalchemy import inspect
 
 from app.operations import metrics
 from app.operations.logs import LOGGER, fields
@@ -57,7 +59,12 @@ def _user_id() -> str | None:
     """The user this request loaded, if any: reading the session here would add ``Vary: Cookie``
     to public pages, and the cookie's id also carries the session version."""
     user = g.get("_login_user")
-    return str(user.id) if user is not None and user.is_authenticated else None
+    if user is None or isinstance(user, AnonymousUserMixin):  # no attribute read: it could load the row
+        return None
+    # The identity the session keeps: the end-of-request commit has expired the user, and reading
+    # ``user.id`` would cost a query per signed-in request just to log it.
+    identity = inspect(user).identity
+    return str(identity[0]) if identity else None
 
 
 def register(app: Flask) -> None:
