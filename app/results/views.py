@@ -183,4 +183,5 @@ def _medals_page(event: Event, *, organizer: bool) -> str:
                            columns=columns, points=points, organizer=organizer)
 
 
-from app.results import public_views  # noqa: F401  (routes on ``bp``)
+# Last, not on top: public_views adds its routes to ``bp`` and imports it from here (a cycle otherwise).
+from app.results import public_views  # noqa: E402, F401
