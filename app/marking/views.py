@@ -188,7 +188,7 @@ def sign_off_criterion(code: str, skill_code: str, criterion: str):
 @bp.route(f"{SKILL_URL}/marking/<criterion>/lock", methods=["POST"])
 @allow(Role.EXPERT)
 def lock_criterion(code: str, skill_code: str, criterion: str):
-    """Lock a complete, unflagged criterion (the chief expert only), so its marks count and can no longer
+    """Lock a complete, unflagged criterion (the chief expert only) so that its marks can no longer
     change; reduced judgement sets (fewer judges than the panel) need the confirmation box first."""
     viewer = _acting(code, skill_code, lambda v: v.chief)
     state = _state(viewer.skill, criterion)
