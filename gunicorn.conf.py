@@ -19,6 +19,8 @@ _metrics_dir = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 
 
 def on_starting(server):
+    """gunicorn hook, once in the master before any worker boots: refuse unusable settings (exit 2, after
+    removing our metrics directory) and empty the metrics directory of a previous run."""
     from app.startup_checks import enforce
 
     try:
@@ -32,5 +34,6 @@ def on_starting(server):
 
 
 def on_exit(server):
+    """gunicorn hook at shutdown: remove the metrics directory if this file made it (a unit's own is left)."""
     if _own_metrics_dir:
         shutil.rmtree(_metrics_dir, ignore_errors=True)

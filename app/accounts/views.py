@@ -50,12 +50,16 @@ def _page(form: NewAccountForm | None = None, link: tuple[str, str] | None = Non
 @bp.route("/accounts")
 @allow(*MANAGERS)
 def index():
+    """The accounts page of admins and organizers: the accounts they manage, who in their events still
+    waits for one (entrants without an account, experts who never logged in), and the form for a new one."""
     return _page()
 
 
 @bp.route("/accounts/new", methods=["POST"])
 @allow(*MANAGERS)
 def create():
+    """Create an account (admins and organizers, only roles and units they may give) and show its one-time
+    login link once; a taken or malformed username goes back to the form with a 400."""
     form = _new_account_form(request.form)
     if not form.validate():
         return _page(form, status=400)
@@ -82,6 +86,7 @@ def _target_user() -> User:
 @bp.route("/accounts/disable", methods=["POST"])
 @allow(*MANAGERS)
 def disable():
+    """Disable an account the user manages, so it can no longer log in; the account and its history are kept."""
     user = _target_user()
     accounts.set_active(current_user, user, False)
     flash(_("Account %(user)s disabled: it can no longer log in.", user=user.username), "info")
@@ -91,6 +96,7 @@ def disable():
 @bp.route("/accounts/enable", methods=["POST"])
 @allow(*MANAGERS)
 def enable():
+    """Let a disabled account the user manages log in again."""
     user = _target_user()
     accounts.set_active(current_user, user, True)
     flash(_("Account %(user)s enabled again.", user=user.username), "info")
@@ -100,6 +106,8 @@ def enable():
 @bp.route("/accounts/link", methods=["POST"])
 @allow(*MANAGERS)
 def link():
+    """Issue a new one-time login link for an account the user manages (earlier unused links stop working),
+    shown once on the answer page so that it is never stored."""
     user = _target_user()
     refusals_return_to(url_for("accounts.index"))
     url = accounts.issue_link(current_user, user)
@@ -118,6 +126,8 @@ def _target_registration() -> Registration:
 @bp.route("/accounts/from-entry", methods=["POST"])
 @allow(*MANAGERS)
 def from_entry():
+    """Create a contestant account for an approved entry of an event the organizer organizes, and show its
+    login link once (the organizer's way, next to the contestant's own claim code)."""
     registration = _target_registration()
     require(can_organize(current_user, registration.event))
     refusals_return_to(url_for("accounts.index"))
@@ -153,6 +163,8 @@ def claim_codes():
 @bp.route("/accounts/claim-codes/regenerate", methods=["POST"])
 @allow(*CODE_KEEPERS)
 def regenerate_code():
+    """Replace the claim code of an entry in the user's reach (a lost or leaked slip); the old code stops
+    working at once."""
     registration = _target_registration()
     require(db.session.scalar(_code_registrations().where(Registration.id == registration.id)) is not None)
     claims.regenerate(registration)
@@ -165,6 +177,8 @@ def regenerate_code():
 @bp.route("/claim", methods=["GET", "POST"])
 @allow_public
 def claim():
+    """Public page where a contestant turns the claim code on their slip, bib and ID number into an account.
+    Wrong codes count towards the address's limit (429 once exceeded) so codes cannot be guessed."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = ClaimForm()

@@ -46,6 +46,8 @@ bp = Blueprint("api_marks", __name__, url_prefix="/api/v1")
 @allow(Role.EXPERT)
 @documented(answers={200: Desk, 404: ErrorBody}, tags=["tablet"])
 def desk(code: str, skill_code: str):
+    """A judge's desk for one skill, for the tablet (experts of the skill's panel only, else 404); not cached,
+    as it holds the judge's own marks and changes with every save."""
     found = desk_for(code, skill_code)
     require(found is not None)
     response = jsonify(found.view())
@@ -55,9 +57,11 @@ def desk(code: str, skill_code: str):
 
 @bp.route("/marks/batch", methods=["POST"])
 @allow(Role.EXPERT)
-@documented(answers={200: BatchAnswer, 400: ErrorBody, 413: ErrorBody, 503: BusyAnswer}, body=MarkBatch, tags=["tablet"])
+@documented(answers={200: BatchAnswer, 400: ErrorBody, 413: ErrorBody, 503: BusyAnswer}, body=MarkBatch,
+            tags=["tablet"])
 def batch():
-    """A tablet's outbox, each item answered on its own (see the module's description)."""
+    """Apply a tablet's outbox of marks (experts only), each item its own transaction so one refusal or
+    conflict never undoes another; see the module docstring for the answers and limits."""
     limits = InputLimits.from_config()
     if (request.content_length or 0) > limits.json_bytes:
         return jsonify(error=f"the body is larger than the limit of {limits.json_bytes} bytes"), 413

@@ -42,6 +42,8 @@ def _too_many_failures(_limit=None):
 @limiter.limit(login_failures_per_address, key_func=client_address, methods=["POST"],
                deduct_when=failed_login, on_breach=_too_many_failures)
 def login():
+    """The login page, open to all: a wrong password counts towards the username's limit and the address's
+    (429 once either is exceeded), and the page lists open self-registrations for contestants without an account."""
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -68,6 +70,7 @@ def _self_registration():
 @bp.route("/logout", methods=["POST"])
 @allow_authenticated
 def logout():
+    """End this session only (any signed-in user); other devices stay logged in."""
     sessions.end()
     return redirect(url_for("auth.login"))
 
@@ -87,11 +90,13 @@ def logout_everywhere():
 @bp.route("/login/link/<token>")
 @allow_public
 def login_link(token: str):
+    """Redeem a one-time login link from an organizer (public, the token is the proof) and send the new user
+    to choose a password; an unknown, used or expired link answers 404."""
     try:
         user = redeem_link(token)
     except AuthError:
-        return render_template("error.html", status=404, title=_("Link not valid"),
-                               message=_("This login link is unknown, used or expired. Ask the organizer for a new one.")), 404
+        message = _("This login link is unknown, used or expired. Ask the organizer for a new one.")
+        return render_template("error.html", status=404, title=_("Link not valid"), message=message), 404
     sessions.begin(user)
     flash(_("Welcome. Please choose a password for your next logins."), "info")
     return redirect(url_for("auth.password"))
@@ -100,6 +105,8 @@ def login_link(token: str):
 @bp.route("/password", methods=["GET", "POST"])
 @allow_authenticated
 def password():
+    """Set a new password (any signed-in user); every other session of the account ends, so a copied cookie
+    or a forgotten device must log in again with it."""
     form = SetPasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
@@ -116,5 +123,7 @@ def password():
 @bp.route("/lang/<code>")
 @allow_public
 def set_language(code: str):
+    """Switch the interface language (open to all, before login too) and go back to the same-site page given
+    in ``next``."""
     from app.i18n import remember_language
     return remember_language(redirect(_safe_next(request.args.get("next"))), code)

@@ -29,6 +29,7 @@ bp = Blueprint("certificate_keys", __name__)
 
 
 def published_keys(keyring: Keyring) -> dict[str, list[dict[str, object]]]:
+    """The key list of the keyring in the published shape (module docstring): public keys only, old ones included."""
     keys = []
     for key_id in keyring.key_ids():
         public_key = keyring.public_key(key_id)
@@ -44,6 +45,7 @@ def published_keys(keyring: Keyring) -> dict[str, list[dict[str, object]]]:
 @bp.route("/.well-known/jingsai-keys.json")
 @allow_public
 def keys() -> Response:
+    """The published key list, public and cross-origin, so anyone can check a certificate's token offline."""
     response = jsonify(published_keys(app_keyring()))
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE_SECONDS

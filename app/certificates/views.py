@@ -136,6 +136,8 @@ def verify_json(token: str) -> Response:
 @bp.route("/events/<code>/certificates")
 @allow(*ORGANIZERS)
 def index(code: str):
+    """The event's certificates page (its organizers and admins): every certificate with its state, the
+    revoke form, and the last ten bulk jobs with their progress and downloads."""
     event = organized_event(code)
     jobs = db.session.scalars(db.select(CertificateJob).where(CertificateJob.event_id == event.id)
                               .order_by(CertificateJob.id.desc()).limit(10)).all()
@@ -166,6 +168,7 @@ def _skill_choices(event: Event) -> list[tuple[str, str]]:
 
 
 def job_state_text(state: JobState | str) -> str:
+    """A bulk job's state in the UI's language, for the page and the progress endpoint alike."""
     return {"queued": _("queued"), "running": _("running"), "done": _("done"),
             "failed": _("failed")}.get(str(state), str(state))
 
@@ -173,6 +176,8 @@ def job_state_text(state: JobState | str) -> str:
 @bp.route("/events/<code>/certificates/<int:certificate_id>/revoke", methods=["POST"])
 @allow(*ORGANIZERS)
 def revoke_certificate(code: str, certificate_id: int):
+    """Revoke one certificate of the event (its organizers and admins) with a required reason; the
+    verification page shows it revoked at the next scan."""
     event = organized_event(code)
     certificate = db.session.get(Certificate, certificate_id)
     require(certificate is not None and certificate.event_id == event.id)
@@ -189,6 +194,8 @@ def revoke_certificate(code: str, certificate_id: int):
 @bp.route("/events/<code>/certificates/jobs", methods=["POST"])
 @allow(*ORGANIZERS)
 def start_job(code: str):
+    """Issue the certificates of one skill, of every final skill or of all (organizers and admins), and
+    queue their rendering once the numbers are committed, so the worker never sees an uncommitted job."""
     event = organized_event(code)
     form = JobForm()
     form.skill.choices = _skill_choices(event)
@@ -214,6 +221,8 @@ def _job(event: Event, job_id: int) -> CertificateJob:
 @bp.route("/events/<code>/certificates/jobs/<int:job_id>/resume", methods=["POST"])
 @allow(*ORGANIZERS)
 def resume_job(code: str, job_id: int):
+    """Queue an unfinished job again (organizers and admins), e.g. after a failure or a worker restart;
+    rendering picks up where it stopped, and a done job is left alone."""
     job = _job(organized_event(code), job_id)
     if job.state != JobState.DONE:
         bulk.enqueue(job)
@@ -223,10 +232,13 @@ def resume_job(code: str, job_id: int):
 @bp.route("/events/<code>/certificates/jobs/<int:job_id>.json")
 @allow(*ORGANIZERS)
 def job_status(code: str, job_id: int):
+    """A job's progress as JSON for the page's progress bar (organizers and admins); re-read from the
+    database, since the worker commits progress from another process."""
     job = _job(organized_event(code), job_id)
     db.session.refresh(job)
     done = job.state == JobState.DONE
-    return jsonify(id=job.id, state=job.state.value, state_text=job_state_text(job.state), done=job.done, total=job.total, error=job.error,
+    return jsonify(id=job.id, state=job.state.value, state_text=job_state_text(job.state),
+                   done=job.done, total=job.total, error=job.error,
                    zip=url_for("certificates.job_zip", code=code, job_id=job.id) if done else None,
                    pdf=url_for("certificates.job_pdf", code=code, job_id=job.id)
                    if done and bulk.merged_path(job).is_file() else None)
@@ -235,6 +247,7 @@ def job_status(code: str, job_id: int):
 @bp.route("/events/<code>/certificates/jobs/<int:job_id>.zip")
 @allow(*ORGANIZERS)
 def job_zip(code: str, job_id: int):
+    """The finished job's certificates as one zip of PDFs (organizers and admins); 404 until it is done."""
     job = _job(organized_event(code), job_id)
     path = bulk.zip_path(job)
     if job.state != JobState.DONE or not path.is_file():

@@ -73,6 +73,8 @@ def shown(value) -> str:
 @bp.route("/<code>/audit")
 @allow(*ORGANIZERS)
 def audit_log(code: str):
+    """The event's audit log (its organizers and admins), so they can see who changed what in their event;
+    well-formed query-string filters narrow it, anything else is ignored."""
     event = organized_event(code)
     choices = {"actor": _choices(event, AuditEntry.actor), "action": _choices(event, AuditEntry.action)}
     filters, conditions = _filters(event, choices)

@@ -69,6 +69,8 @@ def _panel_page(skill: Skill, form: AddMemberForm, problems: list[Problem], crea
 @bp.route("/events/<code>/skills/<skill_code>/panel", methods=["GET", "POST"])
 @allow(*PANEL_EDITORS)
 def panel(code: str, skill_code: str):
+    """A skill's panel page, and adding a member (the skill's chief expert, the event's organizers and
+    admins); a new expert account's login link is shown on this answer only, never again."""
     skill = _editable_skill(code, skill_code)
     form = AddMemberForm()
     if form.validate_on_submit():
@@ -98,6 +100,8 @@ def _attach(form: AddMemberForm, problem: Problem) -> bool:
 @bp.route("/events/<code>/skills/<skill_code>/panel/role", methods=["POST"])
 @allow(*PANEL_EDITORS)
 def panel_role(code: str, skill_code: str):
+    """Give a panel member another role (same people as the panel page); only organizers move anyone into
+    or out of the chief seat, since the chief runs the skill's marking."""
     skill = _editable_skill(code, skill_code)
     form = RoleForm()
     if not form.validate():
@@ -115,6 +119,7 @@ def panel_role(code: str, skill_code: str):
 @bp.route("/events/<code>/skills/<skill_code>/panel/remove", methods=["POST"])
 @allow(*PANEL_EDITORS)
 def panel_remove(code: str, skill_code: str):
+    """Take a member off a skill's panel (same people as the panel page; the chief seat only by organizers)."""
     skill = _editable_skill(code, skill_code)
     form = RemoveMemberForm()
     if not form.validate():
@@ -151,6 +156,7 @@ def judges_upload(code: str):
 @bp.route("/events/<code>/judges/template.xlsx")
 @allow(Role.ADMIN, Role.ORGANIZER)
 def judges_template(code: str):
+    """An empty judges spreadsheet with the columns the judges upload expects (the event's organizers and admins)."""
     organized_event(code)
     return Response(xlsx_template(JUDGE_COLUMNS),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

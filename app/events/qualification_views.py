@@ -32,6 +32,8 @@ def _matching_code(event: Event, feeder_skill: Skill) -> str:
 @bp.route("/events/<code>/qualification", methods=["GET", "POST"])
 @allow(Role.ADMIN, Role.ORGANIZER)
 def advance(code: str):
+    """The qualification page of a higher event (its organizers and admins): tick the feeder event's
+    approved contestants and advance them into this event's skills; a refusal advances none of them."""
     event = organized_event(code)
     require(event.feeder_event is not None)
     entries = feeder_entries(event)

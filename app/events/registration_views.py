@@ -72,6 +72,8 @@ def _after_registering(event: Event, acting: Acting):
 @bp.route("/")
 @allow(Role.UNIT_ADMIN)
 def index():
+    """A unit administrator's start page for registering: events open or upcoming for registration, and past
+    ones their units have entries in, with the count of those entries."""
     ids = manageable_unit_ids(current_user) or set()
     return render_template("registration/index.html", rows=events_for_units(ids, clock.today()),
                            today=clock.today())
@@ -80,6 +82,7 @@ def index():
 @bp.route("/<code>/entries")
 @allow(Role.UNIT_ADMIN)
 def entries(code: str):
+    """A unit administrator's own entries in an event (their unit tree only), with each one's status."""
     event = _event(code)
     ids = manageable_unit_ids(current_user) or set()
     return render_template("registration/entries.html", event=event, today=clock.today(),
@@ -96,6 +99,8 @@ def _unit_choices(acting: Acting) -> list[tuple[str, str]]:
 @bp.route("/<code>/new", methods=["GET", "POST"])
 @allow(*REGISTRARS)
 def create(code: str):
+    """Register one contestant with the form: unit administrators within their unit tree and window (the
+    entry waits as submitted), organizers and admins with the command line's powers (approved at once)."""
     event = _event(code)
     acting = acting_for(current_user, event)
     form = ContestantForm()
@@ -122,6 +127,8 @@ def create(code: str):
 @bp.route("/<code>/upload", methods=["GET", "POST"])
 @allow(*REGISTRARS)
 def upload(code: str):
+    """Register many contestants from a spreadsheet, with the same parser and checks as ``import contestants``
+    and the same powers as the form; a refused file saves none of its rows."""
     event = _event(code)
     acting = acting_for(current_user, event)
     form = UploadForm()
@@ -145,6 +152,7 @@ def upload(code: str):
 @bp.route("/template.xlsx")
 @allow(*REGISTRARS)
 def template():
+    """An empty contestants spreadsheet with the columns the upload expects (anyone who may register)."""
     return Response(xlsx_template(CONTESTANT_COLUMNS),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": "attachment; filename=contestants-template.xlsx"})
@@ -182,6 +190,8 @@ def _back_to_list(event: Event):
 @bp.route("/<code>")
 @allow(*ORGANIZERS)
 def manage(code: str):
+    """The organizers' registration list of an event (its organizers and admins), filtered by skill and
+    status, one page at a time, with the review and attendance forms."""
     event = organized_event(code)
     filters = _filters(event)
     skill = event.skill(filters.get("skill"))
@@ -200,6 +210,8 @@ def manage(code: str):
 @bp.route("/<code>/review", methods=["POST"])
 @allow(*ORGANIZERS)
 def review(code: str):
+    """Approve or reject the ticked registrations (organizers and admins); an approval after the draw or a
+    lock first asks for confirmation naming what follows, and a rejection needs a reason the unit reads."""
     event = organized_event(code)
     form = ReviewForm()
     if not form.validate_on_submit():
@@ -224,6 +236,7 @@ def review(code: str):
 @bp.route("/<code>/attendance", methods=["POST"])
 @allow(*ORGANIZERS)
 def attendance(code: str):
+    """Set the check-in status of one approved contestant (organizers and admins)."""
     event = organized_event(code)
     form = AttendanceForm()
     if not form.validate_on_submit() or not form.registration.data.isdigit():

@@ -52,6 +52,8 @@ def _event(code: str) -> Event:
 @bp.route("/<code>/self-register", methods=["GET", "POST"])
 @allow_public
 def self_register(code: str):
+    """The public self-registration form of an event, for contestants without an account: 404 where the
+    event takes none, 403 naming the dates outside its window, 429 for too many tries from one address."""
     event = _event(code)
     closed = not_open(event, clock.today())
     if closed is not None:
@@ -85,6 +87,8 @@ def self_register(code: str):
 @bp.route("/<code>/self-register/done")
 @allow_public
 def self_registered(code: str):
+    """The confirmation of the entry this browser session submitted (public; nothing in the URL names it,
+    so no one can read another person's entry), never cached."""
     event = _event(code)
     registration_id = session.get(SESSION_KEY)
     registration = db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None

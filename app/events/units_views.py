@@ -47,6 +47,8 @@ def _tree_order(units: list[Unit]) -> list[tuple[Unit, int]]:
 @bp.route("/")
 @allow(*MANAGERS, Role.UNIT_ADMIN)
 def index():
+    """The unit tree as an indented list: all units for admins, the user's own subtree for organizers and
+    unit administrators."""
     return render_template("units/index.html", rows=_tree_order(_visible_units()))
 
 
@@ -86,12 +88,16 @@ def _edit(unit: Unit | None):
 @bp.route("/new", methods=["GET", "POST"])
 @allow(*MANAGERS)
 def create():
+    """A new unit (admins anywhere, organizers only below a unit of their own tree; a top-level unit is the
+    admins')."""
     return _edit(None)
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
 @allow(*MANAGERS)
 def edit(code: str):
+    """Edit a unit of the user's tree (admins and organizers); moving it is allowed only under a parent the
+    user also manages, so nobody can move a unit out of another's reach."""
     unit = unit_by_code(code)
     require(unit is not None and can_manage_unit(current_user, unit))
     return _edit(unit)
@@ -119,6 +125,7 @@ def upload():
 @bp.route("/template.xlsx")
 @allow(Role.ADMIN)  # the template of the import, which is the admins'
 def template():
+    """An empty units spreadsheet with the columns the units upload expects (admins, whose import it is)."""
     return Response(xlsx_template(UNIT_COLUMNS),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": "attachment; filename=units-template.xlsx"})

@@ -51,6 +51,8 @@ def _organizes_one_of(codes: list[str]) -> bool:
 @bp.route("/<code>")
 @allow(*ORGANIZERS)
 def detail(code: str):
+    """An event's page for its organizers and admins, with the public self-registration link to share and,
+    when the form is not open today, why."""
     event = organized_event(code)
     # For the organizer to share: the public form's link and why it is not open, if it is not.
     self_registration = None
@@ -134,12 +136,15 @@ def _status(problems: list[Problem] | None) -> int:
 @bp.route("/new", methods=["GET", "POST"])
 @allow(*ORGANIZERS)
 def create():
+    """A new event from the form (organizers and admins), checked like ``import event``; it must name an
+    organizer from the user's own unit tree, so nobody creates an event they could not then manage."""
     return _event_form(None)
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
 @allow(*ORGANIZERS)
 def edit(code: str):
+    """Edit an event the user organizes, through the same event document and checks as ``import event``."""
     return _event_form(organized_event(code))
 
 
@@ -186,12 +191,14 @@ def _skill_form(event: Event, skill: Skill | None):
 @bp.route("/<code>/skills/new", methods=["GET", "POST"])
 @allow(*ORGANIZERS)
 def skill_create(code: str):
+    """Add a skill to an event the user organizes; the whole event document is checked again, as on import."""
     return _skill_form(organized_event(code), None)
 
 
 @bp.route("/<code>/skills/<skill_code>/edit", methods=["GET", "POST"])
 @allow(*ORGANIZERS)
 def skill_edit(code: str, skill_code: str):
+    """Edit a skill of an event the user organizes (its marking components are kept); checked as on import."""
     event = organized_event(code)
     skill = event.skill(skill_code)
     require(skill is not None)
@@ -201,6 +208,8 @@ def skill_edit(code: str, skill_code: str):
 @bp.route("/import", methods=["GET", "POST"])
 @allow(*ORGANIZERS)
 def upload():
+    """Import an event from a JSON file (organizers and admins), the same reader and checks as ``import event``;
+    refused unless it names an organizer from the user's own unit tree."""
     form = UploadForm()
     problems: list[Problem] | None = None
     if form.validate_on_submit():
@@ -217,4 +226,5 @@ def upload():
                            title=_("Import an event (JSON)"), columns=None, template_url=None), _status(problems)
 
 
-from app.events import audit_views, self_registration_views  # noqa: F401  (routes on ``bp``)
+# Last, not on top: these modules add their routes to ``bp`` and import it from here (a cycle otherwise).
+from app.events import audit_views, self_registration_views  # noqa: E402, F401

@@ -234,6 +234,7 @@ def _render_rule_sets(problems: list[Problem] | None = None, status: int = 200):
 @bp.route("/")
 @allow(*MANAGERS)
 def rule_sets_page():
+    """The grant rule sets with their rules and amounts, and the upload form (organizers and admins)."""
     return _render_rule_sets()
 
 
@@ -305,6 +306,8 @@ def _shown(policy: str, filters: Filters) -> tuple[list[LedgerLine], list[Ledger
 @bp.route("/<policy>")
 @allow(*MANAGERS)
 def policy_page(policy: str):
+    """An organizer's grants page for one rule set (organizers and admins), within the scope of the filters
+    (year, event, unit of their own tree): the ledger lines, totals against the year's budget, and the forms."""
     rule_set = _policy(policy)
     filters, notes = _filters()
     lines, shown, problem = _shown(policy, filters)
@@ -324,6 +327,8 @@ def policy_page(policy: str):
 @bp.route("/<policy>/compute", methods=["POST"])
 @allow(*MANAGERS)
 def compute_lines(policy: str):
+    """Compute the ledger of the scope again from the rule set (organizers and admins, their own tree only);
+    approved lines stay frozen, marked changed where the fresh computation disagrees, for a person to review."""
     filters, scope = _acting_scope(policy)
     form = ComputeForm()
     if not _valid(form):
@@ -352,6 +357,8 @@ def _lines_in_scope(policy: str, scope: Scope, ids: list[int]) -> list[LedgerLin
 @bp.route("/<policy>/approve", methods=["POST"])
 @allow(*MANAGERS)
 def approve_lines(policy: str):
+    """Approve (freeze) the ticked lines of the scope, all or none (organizers and admins); a manual line
+    needs its amount first."""
     filters, scope = _acting_scope(policy)
     form = ApproveForm()
     if not _valid(form):
@@ -366,6 +373,7 @@ def approve_lines(policy: str):
 @bp.route("/<policy>/lines/<int:line_id>/amount", methods=["POST"])
 @allow(*MANAGERS)
 def line_amount(policy: str, line_id: int):
+    """Fill in the amount of a manual line of the scope, not yet approved (organizers and admins)."""
     filters, scope = _acting_scope(policy)
     line = _lines_in_scope(policy, scope, [line_id])[0]
     form = AmountForm()
@@ -380,6 +388,7 @@ def line_amount(policy: str, line_id: int):
 @bp.route("/<policy>/budget", methods=["POST"])
 @allow(*MANAGERS)
 def set_policy_budget(policy: str):
+    """Set the rule set's budget for a year (organizers and admins), which the page compares with the totals."""
     filters, _scope = _acting_scope(policy)
     form = BudgetForm()
     if not _valid(form):

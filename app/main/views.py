@@ -1,6 +1,7 @@
 """The home page, the start of each role's work: organizers and admins see their events grouped by
-tier and year with what waits in each, and each event's contest board (:mod:`app.main.board`); judges their panels; unit admins their entries, appeal windows and results; arbiters
-the appeals waiting; contestants their entries, results and certificates (:mod:`app.main.worklists`)."""
+tier and year with what waits in each, and each event's contest board (:mod:`app.main.board`);
+judges their panels; unit admins their entries, appeal windows and results; arbiters the appeals
+waiting; contestants their entries, results and certificates (:mod:`app.main.worklists`)."""
 from __future__ import annotations
 
 from itertools import groupby
@@ -36,6 +37,8 @@ def visible_events(user) -> list[Event]:
 @bp.route("/")
 @allow_authenticated
 def home():
+    """The signed-in user's start page: organizers and admins get their events by tier and year (``?year=``
+    narrows it) with what waits in each; every other role its own work list."""
     if current_user.role not in (Role.ADMIN, Role.ORGANIZER):
         return render_template("main/home.html", **_worklists(current_user))
     events = visible_events(current_user)

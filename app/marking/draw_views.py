@@ -103,12 +103,16 @@ def _render_check_in(desk: Desk, problems: list[Problem] | None = None):
 @bp.route(f"{SKILL_URL}/check-in")
 @allow(*DESK)
 def check_in_page(code: str, skill_code: str):
+    """The check-in page of a skill (the event's organizers and admins, the skill's chief expert): each
+    approved contestant's attendance, and who checked in late after the draw."""
     return _render_check_in(_desk(code, skill_code))
 
 
 @bp.route(f"{SKILL_URL}/check-in", methods=["POST"])
 @allow(*DESK)
 def check_in_save(code: str, skill_code: str):
+    """Save the check-in form (same people): every status at once, or none when one bib or status is wrong;
+    a later feature's refusal (e.g. final results) is flashed on the check-in page."""
     desk = _desk(code, skill_code)
     skill = desk.skill
     form = CheckInForm()
@@ -152,6 +156,8 @@ def _extensions(skill: Skill) -> list[AuditEntry]:
 @bp.route(f"{SKILL_URL}/draw")
 @allow(*DESK)
 def page(code: str, skill_code: str):
+    """The draw page of a skill with its sealed list (organizers, admins and the chief expert only, since it
+    joins names to secret numbers that judges must not see)."""
     desk = _desk(code, skill_code)
     skill = desk.skill
     draw = draw_of(skill)
@@ -165,6 +171,8 @@ def page(code: str, skill_code: str):
 @bp.route(f"{SKILL_URL}/draw", methods=["POST"])
 @allow(*DESK)
 def make(code: str, skill_code: str):
+    """Make the draw of a skill (same people); drawing again replaces the standing draw only when confirmed
+    with the box, and is refused once the skill has marks."""
     skill = _desk(code, skill_code).skill
     form = DrawForm()
     if not form.validate() or (draw_of(skill) is not None and not form.confirm.data):
@@ -179,6 +187,8 @@ def make(code: str, skill_code: str):
 @bp.route(f"{SKILL_URL}/draw/late", methods=["POST"])
 @allow(*DESK)
 def extend(code: str, skill_code: str):
+    """Draw the late check-ins into the standing draw (same people), leaving everyone else's workstation and
+    number as they were."""
     skill = _desk(code, skill_code).skill
     if DrawForm().validate():
         refusals_return_to(url_for("draw.page", code=code, skill_code=skill_code))

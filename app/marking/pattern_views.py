@@ -1,6 +1,7 @@
-"""The chief expert's views of how a skill is marked. The judge-pattern page: per judge, the mean judgement score and how often the judge
-differs from the team by more than the rule (:mod:`scoring.judge_patterns` says exactly what that
-means), as a table and two small charts, for the whole skill or one criterion (``?criterion=A``).
+"""The chief expert's views of how a skill is marked. The judge-pattern page: per judge, the mean
+judgement score and how often the judge differs from the team by more than the rule
+(:mod:`scoring.judge_patterns` says exactly what that means), as a table and two small charts, for
+the whole skill or one criterion (``?criterion=A``).
 
 Who (checked here, on top of the role table): the skill's chief expert, who watches the judges,
 and the event's organizers (and admins). The other panel members — judges, reserves, supervisors —
@@ -32,6 +33,8 @@ bp = Blueprint("judge_patterns", __name__)
 @bp.route("/events/<code>/skills/<skill_code>/marking/judges")
 @allow(Role.ADMIN, Role.ORGANIZER, Role.EXPERT)
 def page(code: str, skill_code: str):
+    """The judge-pattern page of a skill, whole or one criterion (the chief expert, organizers and admins
+    only: judges are not to read how their colleagues mark)."""
     skill, organizer = skill_for_chief_or_organizer(current_user, code, skill_code)
     event = skill.event
     criterion = request.args.get("criterion") or None
@@ -44,6 +47,8 @@ def page(code: str, skill_code: str):
 @bp.route("/events/<code>/skills/<skill_code>/marking/<criterion>/marks")
 @allow(Role.ADMIN, Role.ORGANIZER, Role.EXPERT)
 def matrix(code: str, skill_code: str, criterion: str):
+    """The marks matrix of one criterion for the same readers as the judge patterns: per competitor each
+    judgement judge by judge, flagged where it breaks the spread rule, with bibs even under blind marking."""
     skill, organizer = skill_for_chief_or_organizer(current_user, code, skill_code)
     found = db.session.scalar(db.select(SchemeCriterion).where(SchemeCriterion.skill_id == skill.id,
                                                                SchemeCriterion.code == criterion))

@@ -149,6 +149,8 @@ def _saved_message(outcome: str, filename: str) -> str:
 @bp.route("/events/<code>/skills/<skill_code>/scheme", methods=["GET", "POST"])
 @allow(*READERS)
 def scheme(code: str, skill_code: str):
+    """The marking-scheme page of a skill (organizers, admins and its panel), and the upload for organizers
+    and the chief expert; other panel members posting get 403."""
     skill = _readable_skill(code, skill_code)
     by_chief = _upload_role(skill)
     if by_chief is None:
@@ -179,6 +181,7 @@ def _download_name(skill: Skill, extension: str) -> str:
 @bp.route("/events/<code>/skills/<skill_code>/scheme.json")
 @allow(*READERS)
 def scheme_json(code: str, skill_code: str):
+    """The stored scheme as the JSON of formats.md (same readers as the page); the upload reads it back."""
     skill = _readable_skill(code, skill_code)
     body = json.dumps(scheme_document(_stored_scheme(skill)), ensure_ascii=False, indent=2).encode("utf-8")
     return send_file(BytesIO(body), mimetype="application/json", as_attachment=True,
@@ -188,6 +191,8 @@ def scheme_json(code: str, skill_code: str):
 @bp.route("/events/<code>/skills/<skill_code>/scheme.xlsx")
 @allow(*READERS)
 def scheme_cis(code: str, skill_code: str):
+    """The stored scheme as a CIS spreadsheet, in the layout of the imported sheet when it came from one
+    (same readers as the page)."""
     skill = _readable_skill(code, skill_code)
     return send_file(BytesIO(scheme_xlsx(skill, _stored_scheme(skill))), mimetype=XLSX, as_attachment=True,
                      download_name=_download_name(skill, "xlsx"))

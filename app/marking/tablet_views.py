@@ -28,6 +28,8 @@ bp = Blueprint("tablet", __name__)
 @bp.route("/events/<code>/skills/<skill_code>/tablet")
 @allow(Role.EXPERT)
 def page(code: str, skill_code: str):
+    """The tablet page of a skill for an expert who marks on its panel: a shell with the URLs, CSRF token
+    and words its script needs, no contestant data, so a service worker may cache it for offline use."""
     desk = desk_for(code, skill_code)
     require(desk is not None)
     config = {

@@ -167,12 +167,16 @@ def _bib_choices(overview: Overview) -> list[tuple[str, str]]:
 @bp.route(f"{SKILL_URL}/marking")
 @allow(*READERS)
 def page(code: str, skill_code: str):
+    """The marking page of a skill (organizers, admins and its panel; supervisors read only), by secret
+    number for panel members under blind marking."""
     return _render(_viewer(code, skill_code))
 
 
 @bp.route(f"{SKILL_URL}/marking/<criterion>/sign-off", methods=["POST"])
 @allow(Role.EXPERT)
 def sign_off_criterion(code: str, skill_code: str, criterion: str):
+    """Sign off a criterion the judge marked (panel members who mark): it must be complete and unflagged,
+    and the chief may lock it only once every marker has signed."""
     viewer = _acting(code, skill_code, lambda v: v.marks)
     state = _state(viewer.skill, criterion)
     _refusals_back(viewer, f"criterion-{criterion}")
@@ -184,6 +188,8 @@ def sign_off_criterion(code: str, skill_code: str, criterion: str):
 @bp.route(f"{SKILL_URL}/marking/<criterion>/lock", methods=["POST"])
 @allow(Role.EXPERT)
 def lock_criterion(code: str, skill_code: str, criterion: str):
+    """Lock a complete, unflagged criterion (the chief expert only) so that its marks can no longer
+    change; reduced judgement sets (fewer judges than the panel) need the confirmation box first."""
     viewer = _acting(code, skill_code, lambda v: v.chief)
     state = _state(viewer.skill, criterion)
     form = LockForm()
@@ -197,6 +203,8 @@ def lock_criterion(code: str, skill_code: str, criterion: str):
 @bp.route(f"{SKILL_URL}/marking/<criterion>/unlock", methods=["POST"])
 @allow(Role.EXPERT)
 def unlock_criterion(code: str, skill_code: str, criterion: str):
+    """Open a locked criterion again with a reason (the chief expert only); its sign-offs are cleared, since
+    they were given for the marks as they stood."""
     viewer = _acting(code, skill_code, lambda v: v.chief)
     row = _criterion(viewer.skill, criterion)
     form = ReasonForm()
@@ -211,6 +219,8 @@ def unlock_criterion(code: str, skill_code: str, criterion: str):
 @bp.route(f"{SKILL_URL}/marking/<criterion>/team", methods=["POST"])
 @allow(Role.EXPERT)
 def team(code: str, skill_code: str, criterion: str):
+    """Set which panel members mark a criterion (the chief expert only, before it is locked); none chosen
+    opens it to the whole panel."""
     viewer = _acting(code, skill_code, lambda v: v.chief)
     row = _criterion(viewer.skill, criterion)
     form = TeamForm()
@@ -240,6 +250,7 @@ def reopening_close(code: str, skill_code: str, reopening_id: int):
 @bp.route(f"{SKILL_URL}/penalties", methods=["POST"])
 @allow(Role.EXPERT)
 def penalty_add(code: str, skill_code: str):
+    """Deduct penalty points from a competitor with a reason (the chief expert only); the results rebuild."""
     viewer = _acting(code, skill_code, lambda v: v.chief)
     overview = load_overview(viewer.skill)
     form = PenaltyForm()
@@ -256,6 +267,8 @@ def penalty_add(code: str, skill_code: str):
 @bp.route(f"{SKILL_URL}/penalties/<int:penalty_id>/withdraw", methods=["POST"])
 @allow(Role.EXPERT)
 def penalty_withdraw(code: str, skill_code: str, penalty_id: int):
+    """Withdraw a penalty with a reason (the chief expert only); it is kept, not deleted, so what was deducted
+    and why survives."""
     viewer = _acting(code, skill_code, lambda v: v.chief)
     penalty = db.session.get(Penalty, penalty_id)
     require(penalty is not None and penalty.skill_id == viewer.skill.id)
@@ -286,6 +299,7 @@ def marks_upload(code: str, skill_code: str):
 @bp.route(f"{SKILL_URL}/marks/template.xlsx")
 @allow(*READERS)
 def marks_template(code: str, skill_code: str):
+    """An empty paper-marks spreadsheet with the columns the upload expects (the chief expert and organizers)."""
     _acting(code, skill_code, lambda v: v.uploads)
     return Response(xlsx_template(MARK_COLUMNS), mimetype=XLSX,
                     headers={"Content-Disposition": "attachment; filename=marks-template.xlsx"})

@@ -1,9 +1,9 @@
 """``/healthz``, ``/readyz`` and ``/metrics``: for load balancers, orchestrators and Prometheus.
 
 ``/healthz`` does no I/O: the process answers. ``/readyz`` asks the database (and Redis when
-``REDIS_URL`` is set, else the task queue's SQLite file) and answers 503 naming what is down, so a load balancer stops sending work to
-a server that cannot do it. ``/metrics`` answers a bearer token (``METRICS_TOKEN``) or a client in
-``METRICS_ALLOWED_NETWORKS``; nginx refuses it from outside as well.
+``REDIS_URL`` is set, else the task queue's SQLite file) and answers 503 naming what is down, so a
+load balancer stops sending work to a server that cannot do it. ``/metrics`` answers a bearer token
+(``METRICS_TOKEN``) or a client in ``METRICS_ALLOWED_NETWORKS``; nginx refuses it from outside as well.
 """
 from __future__ import annotations
 
@@ -29,12 +29,16 @@ PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 @bp.get("/healthz")
 @allow_public
 def healthz():
+    """Liveness for orchestrators (public): answers without any I/O, so a slow database never gets a live
+    process restarted."""
     return jsonify(status="ok")
 
 
 @bp.get("/readyz")
 @allow_public
 def readyz():
+    """Readiness for load balancers (public): 503 naming each dependency that is down (database, Redis or
+    the queue's file), so traffic goes to servers that can do the work."""
     config = current_app.config
     checks = {"database": _database_error()}
     if config["REDIS_URL"]:
@@ -81,6 +85,8 @@ def _redis_error(url: str, timeout: float) -> str | None:
 @bp.get("/metrics")
 @allow_public
 def metrics():
+    """The Prometheus exposition of every worker, for a scraper with the bearer token or from an allowed
+    network only (403 otherwise), since it tells about load and queues."""
     if not _may_scrape():
         abort(403)
     data = exposition(current_app.config["PROMETHEUS_MULTIPROC_DIR"], [CertificateQueueCollector()])

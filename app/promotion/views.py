@@ -39,6 +39,7 @@ MIMETYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
 
 
 def level_label(code: str | None) -> str:
+    """A skill level as the pages show it, its Chinese name with the code (a dash for none)."""
     return "—" if not code else f"{NAMES_ZH.get(code, code)} ({code})"
 
 
@@ -61,6 +62,8 @@ def _back(event: Event, filters: dict[str, str]):
 @bp.route(EVENT_URL)
 @allow(Role.ADMIN, Role.ORGANIZER)
 def page(code: str):
+    """The promotion proposals of an event (its organizers and admins), filtered by skill and status, with
+    the skills whose results are not final yet."""
     event = organized_event(code)
     filters = _filters(event)
     proposals = proposals_of(event, skill=event.skill(filters["skill"]) if filters["skill"] else None,
@@ -77,6 +80,8 @@ def page(code: str):
 @bp.route(f"{EVENT_URL}/compute", methods=["POST"])
 @allow(Role.ADMIN, Role.ORGANIZER)
 def compute(code: str):
+    """Compute the proposals of the event's final skills again (its organizers and admins); approved and
+    rejected ones are left as decided."""
     event = organized_event(code)
     filters = _filters(event)
     if not ComputeForm().validate_on_submit():
@@ -93,6 +98,8 @@ def compute(code: str):
 @bp.route(f"{EVENT_URL}/decide", methods=["POST"])
 @allow(Role.ADMIN, Role.ORGANIZER)
 def decide(code: str):
+    """Approve or reject the ticked proposals of the event, all or none (its organizers and admins); an
+    approval creates the person's skill-level record."""
     event = organized_event(code)
     filters = _filters(event)
     form = DecideForm()
@@ -152,6 +159,8 @@ def _may_see(person: Person) -> bool:
 @bp.route("/people/<int:person_id>/levels")
 @allow(Role.ADMIN, Role.ORGANIZER, Role.CONTESTANT)
 def levels(person_id: int):
+    """A person's skill-level history with the promotions behind it, for admins, organizers of an event the
+    person entered, and the person's own contestant account."""
     person = db.session.get(Person, person_id)
     require(person is not None and _may_see(person))
     records = sorted(db.session.scalars(select(SkillLevelRecord).where(SkillLevelRecord.person_id == person.id)),

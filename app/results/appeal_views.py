@@ -92,6 +92,8 @@ def _appealable(skill: Skill) -> list[Competitor]:
 
 
 def window_of(results: SkillResults | None) -> Window:
+    """Where a skill's results stand for appeals (private, open until a time, closed or final), as the
+    appeals and amendment pages show it."""
     if results is None or results.publication == Publication.PRIVATE:
         return Window("private", None)
     if results.final:
@@ -142,12 +144,16 @@ def _to_index(skill: Skill):
 @bp.route(f"{SKILL_URL}/appeals")
 @allow(*READERS)
 def index(code: str, skill_code: str):
+    """The appeals page of a skill: every appeal for its organizers, arbiters and chief expert, only their
+    own contestants' for a unit admin, who files them here."""
     return _page(_reader(code, skill_code))
 
 
 @bp.route(f"{SKILL_URL}/appeals", methods=["POST"])
 @allow(Role.ADMIN, Role.UNIT_ADMIN)
 def file(code: str, skill_code: str):
+    """File an appeal against a criterion for a contestant of the unit admin's own tree (403 for another
+    unit's), while the skill's appeal window is open."""
     reader = _reader(code, skill_code)
     skill = reader.skill
     form = _appeal_form(skill, posted=True)
@@ -166,6 +172,8 @@ def file(code: str, skill_code: str):
 @bp.route(f"{SKILL_URL}/appeals/<int:appeal_id>/decide", methods=["POST"])
 @allow(Role.ADMIN, Role.ARBITER)
 def decide(code: str, skill_code: str, appeal_id: int):
+    """Uphold or dismiss an appeal (arbiters only: the chief expert marked the criterion, so does not judge
+    it); upholding reopens the criterion for that contestant."""
     reader = _reader(code, skill_code)
     appeal = db.session.get(Appeal, appeal_id)
     require(appeal is not None and appeal.skill_id == reader.skill.id)
@@ -189,6 +197,8 @@ def decide(code: str, skill_code: str, appeal_id: int):
 @bp.route(f"{SKILL_URL}/amend", methods=["GET", "POST"])
 @allow(*AMENDERS)
 def amend_result(code: str, skill_code: str):
+    """The amendment page of a skill (organizers and arbiters): disqualify a contestant or reopen a
+    criterion for re-marking, with a reason; only once results are final (before, appeals do that)."""
     skill = _skill(code, skill_code)
     require(can_organize(current_user, skill.event) or can_arbitrate(current_user, skill.event))
     form = AmendForm()

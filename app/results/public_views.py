@@ -78,6 +78,8 @@ def _published_results(event: Event, skill_code: str) -> SkillResults:
 @bp.route("/results/<code>")
 @allow_public
 def public_event(code: str):
+    """The public results page of an event, its published skills only; the same for every reader, so it is
+    rendered once per results version and language and served from the cache."""
     def render() -> str:
         event = _event(code)
         return render_template("results/public_event.html", event=event, skills=published(event))
@@ -131,6 +133,8 @@ def public_download(code: str, skill_code: str, fmt: str):
 @bp.route("/results/<code>/me", methods=["GET", "POST"])
 @allow_public
 def me(code: str):
+    """A contestant's own results (public): their lines when signed in as a contestant, else the line of a
+    bib whose ID-number tail is given, with tries limited (429) so ID numbers cannot be guessed; never cached."""
     event = _event(code)
     form = LookupForm()
     contestant = current_user.is_authenticated and current_user.role == Role.CONTESTANT \

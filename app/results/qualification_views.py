@@ -26,6 +26,8 @@ bp = Blueprint("results_qualification", __name__)
 @bp.route("/events/<code>/qualification/from-results", methods=["POST"])
 @allow(Role.ADMIN, Role.ORGANIZER)
 def advance(code: str):
+    """Advance the feeder event's qualifiers by its final results (top N or medal winners) into this event
+    (its organizers and admins); all or nothing, the outcome flashed on the qualification page."""
     event = organized_event(code)
     require(event.feeder_event is not None)
     feeder = event.feeder_event

@@ -80,6 +80,7 @@ def criterion_names(skill: Skill) -> dict[str, str]:
 
 
 def raw_totals(table: SkillTable) -> list:
+    """The raw totals of the competitors who competed, for the score histogram on the results page."""
     return [line.standing.raw_total for line in table.lines
             if line.standing.status == Attendance.COMPETED and line.standing.raw_total is not None]
 
@@ -87,6 +88,8 @@ def raw_totals(table: SkillTable) -> list:
 @bp.route(f"{SKILL_URL}/results")
 @allow(Role.ADMIN, Role.ORGANIZER, Role.EXPERT)
 def page(code: str, skill_code: str):
+    """A skill's results page (the event's organizers and admins, and the skill's chief expert): standings
+    and the score histogram; organizers also see what still blocks the next publication step."""
     viewer = _viewer(code, skill_code)
     table = _table(viewer.skill)
     hints = {}
@@ -116,6 +119,8 @@ def _publish(code: str, skill_code: str, *, final: bool, done: Callable[[], str]
 @bp.route(f"{SKILL_URL}/results/publish", methods=["POST"])
 @allow(*ORGANIZERS)
 def publish_provisional(code: str, skill_code: str):
+    """Publish a skill's results provisionally (the event's organizers and admins), which opens the appeal
+    window; refused with the reasons while something still blocks it."""
     return _publish(code, skill_code, final=False,
                     done=lambda: _("The results of %(skill)s are published provisionally.", skill=skill_code))
 
@@ -123,6 +128,8 @@ def publish_provisional(code: str, skill_code: str):
 @bp.route(f"{SKILL_URL}/results/publish-final", methods=["POST"])
 @allow(*ORGANIZERS)
 def publish_final(code: str, skill_code: str):
+    """Publish a skill's results as final (the event's organizers and admins), only with the confirmation
+    box ticked, since final results are then changed only by an amendment."""
     form = PublishForm()
     if not form.confirm.data:
         _viewer(code, skill_code)  # 404 before telling an outsider anything
@@ -183,4 +190,5 @@ def _medals_page(event: Event, *, organizer: bool) -> str:
                            columns=columns, points=points, organizer=organizer)
 
 
-from app.results import public_views  # noqa: F401  (routes on ``bp``)
+# Last, not on top: public_views adds its routes to ``bp`` and imports it from here (a cycle otherwise).
+from app.results import public_views  # noqa: E402, F401

@@ -62,6 +62,7 @@ def _approved(query) -> list[Registration]:
 @bp.route("/events/<code>/skills/<skill_code>/tickets.pdf")
 @allow(Role.ADMIN, Role.ORGANIZER)
 def skill_tickets(code: str, skill_code: str):
+    """The admission tickets of a skill's approved contestants as one PDF (the event's organizers and admins)."""
     event = organized_event(code)
     skill = event.skill(skill_code)
     require(skill is not None)
@@ -74,6 +75,7 @@ def skill_tickets(code: str, skill_code: str):
 @bp.route("/events/<code>/tickets.pdf")
 @allow(Role.UNIT_ADMIN)
 def unit_tickets(code: str):
+    """A unit admin's tickets for an event: the approved contestants of their own unit tree, as one PDF."""
     event = event_by_code(code)
     require(event is not None)
     registrations = _approved(select(Registration).where(
@@ -86,6 +88,7 @@ def unit_tickets(code: str):
 @bp.route("/events/<code>/ticket.pdf")
 @allow(Role.CONTESTANT)
 def own_ticket(code: str):
+    """A contestant's own admission ticket for an event, as a PDF."""
     event = event_by_code(code)
     require(event is not None and current_user.person_id is not None)
     registrations = _approved(select(Registration).where(Registration.event_id == event.id,
@@ -126,6 +129,8 @@ def find_registration(skill: Skill, text: str) -> Registration:
 @bp.route("/events/<code>/skills/<skill_code>/check-in/scan", methods=["POST"])
 @allow(*DESK)
 def scan(code: str, skill_code: str):
+    """Check a contestant in from a scanned ticket or a typed bib (the event's organizers and admins, the
+    skill's chief expert); a forged ticket or one of another skill is refused with the reason."""
     skill, _organizer = skill_for_chief_or_organizer(current_user, code, skill_code)
     form = ScanForm()
     back = redirect(url_for("draw.check_in_page", code=code, skill_code=skill_code) + "#scan")
