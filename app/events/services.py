@@ -32,6 +32,7 @@ class EventsError(DomainError):
 
 
 def event_by_code(code: str) -> Event | None:
+    """The event of that code, or ``None``: callers decide whether unknown is a 404 or a refusal."""
     return db.session.scalar(select(Event).where(Event.code == code))
 
 
@@ -171,6 +172,7 @@ def event_document(event: Event) -> dict[str, Any]:
 
 
 def skill_document(skill: Skill) -> dict[str, Any]:
+    """A skill as the event file writes it (formats.md), so an exported event imports back unchanged."""
     doc: dict[str, Any] = {
         "code": skill.code, "name": skill.name, "group": skill.group.value if skill.group else None,
         "team_size": skill.team_size, "quota_per_unit": skill.quota_per_unit,

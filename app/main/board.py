@@ -21,10 +21,11 @@ from app import clock
 from app.certificates.models import Certificate
 from app.events.models import Event, PanelMember, PanelRole, Registration, RegistrationStatus, Skill
 from app.extensions import db
-from app.marking.draw import draw_of, has_marks
+from app.marking.draw import draw_of
 from app.marking.locking import criterion_states
 from app.marking.marksheet import Marksheet
 from app.marking.models import SchemeCriterion
+from app.marking.schemes import has_marks
 from app.promotion.models import PromotionProposal, ProposalStatus
 from app.results.models import Appeal, AppealStatus, Publication, SkillResults
 

@@ -29,14 +29,15 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from app import audit, clock
 from app.errors import DomainError
 from app.events.models import Skill
 from app.extensions import db
 from app.marking.competitors import Competitor, competitors
-from app.marking.models import Draw, DrawEntry, Mark
+from app.marking.models import Draw, DrawEntry
+from app.marking.schemes import has_marks
 from app.messages import msg
 
 SMALL_POOL = range(101, 1000)   # 899 three-digit numbers
@@ -113,11 +114,6 @@ def secret_numbers(skill: Skill) -> dict[int, str]:
 def draw_of(skill: Skill) -> Draw | None:
     """The skill's standing draw, ``None`` before the first one."""
     return db.session.scalar(select(Draw).where(Draw.skill_id == skill.id))
-
-
-def has_marks(skill: Skill) -> bool:
-    """Whether any mark is stored for the skill: from then on the draw cannot be redone (marks would be mislabelled)."""
-    return bool(db.session.scalar(select(exists().where(Mark.skill_id == skill.id))))
 
 
 def undrawn(skill: Skill, draw: Draw | None = None) -> list[Competitor]:

@@ -32,8 +32,9 @@ from app.events.registration import registrations_of
 from app.extensions import db
 from app.i18n import LABELS
 from app.marking.competitors import Competitor, competitors
-from app.marking.draw import by_workstation, draw_of, extend_draw, has_marks, make_draw, undrawn
+from app.marking.draw import by_workstation, draw_of, extend_draw, make_draw, undrawn
 from app.marking.models import Draw, DrawEntry
+from app.marking.schemes import has_marks
 from app.transaction import refusals_return_to
 
 bp = Blueprint("draw", __name__)

@@ -34,7 +34,7 @@ from app.marking.models import (
 from app.marking.scheme_document import SchemeDocument
 from app.messages import msg
 from scoring.inputs import read, salvage
-from scoring.marks import Aspect, Band, Criterion, Finding, Scheme, Standard, SubCriterion, validate_scheme
+from scoring.marks import Aspect, Band, Criterion, Scheme, Standard, SubCriterion, validate_scheme
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def parse_scheme_json(doc: Any, *, section_tolerance: Decimal | None = None) -> 
     if isinstance(doc, dict):  # skip what an unreadable value or missing id implies
         reported = [f.where for f in found]
         tolerance = section_tolerance if section_tolerance is not None else Decimal("Infinity")
-        problems += to_problems([
+        problems += problems_of([
             f for f in validate_scheme(salvage(SchemeDocument, doc).scheme(), tolerance)
             if "" not in f.params.values()
             and not any(f.where == w or f.where.startswith((f"{w}.", f"{w}[")) for w in reported)])
@@ -113,10 +113,13 @@ def _aspect_document(a: Aspect) -> dict[str, Any]:
 
 
 def has_scheme(skill: Skill) -> bool:
+    """Whether the skill has a marking scheme yet (marking, draws and results need one)."""
     return db.session.scalar(select(exists().where(SchemeCriterion.skill_id == skill.id))) or False
 
 
 def has_marks(skill: Skill) -> bool:
+    """Whether any mark is stored for the skill: from then on its scheme is frozen and its draw cannot be
+    redone (marks would be mislabelled)."""
     return db.session.scalar(select(exists().where(Mark.skill_id == skill.id))) or False
 
 
@@ -136,15 +139,11 @@ def load_scheme(skill: Skill) -> Scheme | None:
 
 
 def as_aspect(row: SchemeAspect) -> Aspect:
+    """A stored aspect as scoring's pure dataclass, which computes the marks."""
     return Aspect(
         id=row.code, type=row.kind, description=row.description, max=row.max_mark, section=row.section,
         calculation=row.calculation, bands=tuple(Band(Decimal(lim), Decimal(mark)) for lim, mark in row.bands or []),
         deduct=row.deduct, descriptors=tuple(row.descriptors or ()), requirement=row.requirement, extra=row.extra)
-
-
-def to_problems(findings: list[Finding]) -> list[Problem]:
-    """Scoring's findings as translatable problems."""
-    return [Problem(f.where, msg(f.template, **f.params)) for f in findings]
 
 
 def save_scheme(skill: Skill, source: SchemeFile, *, by_chief_expert: bool) -> str:
@@ -152,7 +151,7 @@ def save_scheme(skill: Skill, source: SchemeFile, *, by_chief_expert: bool) -> s
     scheme = source.scheme
     findings = validate_scheme(scheme, skill.event.section_tolerance)
     if findings:
-        raise InputRefused(to_problems(findings))
+        raise InputRefused(problems_of(findings))
     before = load_scheme(skill)
     if before is not None and has_marks(skill):
         if not by_chief_expert:
