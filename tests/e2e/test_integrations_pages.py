@@ -83,6 +83,7 @@ def test_a_webhook_is_added_and_removed_on_a_phone(browser, live_server):
     assert hook.locator(".tag", has_text="已启用").count() == 1
     assert _scroll_width(page) <= PHONE["width"]
 
+    hook.locator("details.reject summary").click()  # a second tap confirms
     with page.expect_navigation():
         hook.locator("button.danger").click()
     assert page.locator("div.webhook", has_text=url).count() == 0
