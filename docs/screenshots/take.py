@@ -73,6 +73,13 @@ CERTIFICATE_PAGES: list[tuple] = [
     ("certificates", "organizer", "/events/DEMO-PROV/certificates"),
     ("verify", None, "genuine", ("390",)),
     ("verify-revoked", None, "revoked", ("390",)),
+    ("my-results", "contestant", "/results/DEMO-PROV/me"),  # with the contestant's certificate to download
+]
+# Taken last, once the organizer made an API token and added a webhook through the pages
+# (:func:`prepare_integrations`): a hook added earlier would be sent the other steps' results and certificates.
+INTEGRATION_PAGES: list[tuple] = [
+    ("tokens", "organizer", "/account/tokens"),
+    ("webhooks", "organizer", "/events/DEMO-PROV/webhooks"),
 ]
 CERTIFICATE_PDF = "certificate-pdf"  # page 1 of a certificate's PDF, as OUT/certificate-pdf.png
 PDF_DPI = 100
@@ -183,6 +190,23 @@ def prepare_certificates(database: Path, only: set[str]) -> dict[str, str]:
     return paths
 
 
+def prepare_integrations(browser, base: str) -> None:
+    """Make a read-only API token for DEMO-PROV and add a webhook, as the organizer."""
+    context = browser.new_context(viewport=WIDTHS["768"], locale="zh-CN")
+    page = context.new_page()
+    log_in(page, base, "organizer")
+    page.goto(base + INTEGRATION_PAGES[0][2])
+    page.fill("input[name=name]", "人社平台对接")
+    page.select_option("select[name=event]", "DEMO-PROV")
+    with page.expect_navigation():
+        page.click("main form[action$='/tokens/new'] button[type=submit]")
+    page.goto(base + INTEGRATION_PAGES[1][2])
+    page.fill("input[name=url]", "https://hr.example.org/jingsai/webhook")
+    with page.expect_navigation():
+        page.click("form.hook-form button.primary")
+    context.close()
+
+
 def take(browser, base: str, pages: list[tuple], only: set[str]) -> None:
     for n, (label, viewport) in enumerate(WIDTHS.items()):
         context = browser.new_context(viewport=viewport, locale="zh-CN")
@@ -224,6 +248,9 @@ def main(only: set[str]) -> None:
             if not only or only & {name for name, *_ in SELF_REGISTRATION_PAGES}:
                 add_enterprise_contest(database)
                 take(browser, base, SELF_REGISTRATION_PAGES, only)
+            if not only or only & {name for name, *_ in INTEGRATION_PAGES}:
+                prepare_integrations(browser, base)
+                take(browser, base, INTEGRATION_PAGES, only)
             browser.close()
         stop()
 
