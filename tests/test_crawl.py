@@ -54,6 +54,14 @@ NOT_LINKS = {
     "api_results.table": "the integration API",
     "api_docs.openapi": "the API's document, loaded by the reference page's script",
     "api_docs.asset": "the reference page's scripts",
+    "api_registrations.registrations": "the integration API",
+    "api_standings.standings": "the integration API",
+    "api_certificates.certificates": "the integration API",
+    "api_certificates.certificate": "the integration API",
+    "api_certificates.credential": "the integration API",
+    "api_certificates.verify": "the integration API",
+    "api_reporting.promotions": "the integration API",
+    "api_reporting.grant_lines": "the integration API",
 }
 # Pages that need an object the demo has not made yet (issued certificates, finished jobs, …).
 NEEDS_DATA = {

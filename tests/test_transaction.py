@@ -48,7 +48,7 @@ def _flashes(client) -> list[tuple[str, str]]:
 
 def test_a_view_that_crashes_after_writing_leaves_nothing_written(client, people, monkeypatch):
     login_en(client, "boss")
-    monkeypatch.setattr("app.auth.accounts.issue_link", _writes_then_raises(RuntimeError("boom")))
+    monkeypatch.setattr("app.accounts.services.issue_link", _writes_then_raises(RuntimeError("boom")))
     with pytest.raises(RuntimeError):  # tests propagate exceptions
         client.post("/accounts/link", data={"target": people["judge"].id})
     assert _written(committed_only=False) == 0  # not even left pending in the session the test shares
@@ -67,7 +67,7 @@ def test_a_success_is_committed(client, people, monkeypatch):
 def test_a_refusal_on_a_page_rolls_back_and_flashes_every_problem_where_the_form_came_from(
         client, people, monkeypatch):
     login_en(client, "boss")
-    monkeypatch.setattr("app.auth.accounts.issue_link", _writes_then_raises(REFUSAL))
+    monkeypatch.setattr("app.accounts.services.issue_link", _writes_then_raises(REFUSAL))
     response = client.post("/accounts/link", data={"target": people["judge"].id})
     assert response.status_code == 302 and response.location == "/accounts"
     assert [m for c, m in _flashes(client) if c == "error"] == ["row 2, unit_code: unknown unit X9",
@@ -80,7 +80,7 @@ def test_a_refusal_on_a_page_rolls_back_and_flashes_every_problem_where_the_form
 def test_without_a_target_a_refusal_returns_to_the_referring_page_of_this_site_only(
         client, people, monkeypatch, referrer, back):
     login_en(client, "boss")
-    monkeypatch.setattr("app.auth.accounts.set_active", _writes_then_raises(DomainError(msg("not now"))))
+    monkeypatch.setattr("app.accounts.services.set_active", _writes_then_raises(DomainError(msg("not now"))))
     headers = {"Referer": referrer} if referrer else {}
     response = client.post("/accounts/disable", data={"target": people["judge"].id}, headers=headers)
     assert response.status_code == 302 and response.location == back
