@@ -54,8 +54,13 @@ def _hook(event: Event, hook_id: int) -> Webhook:
     return hook
 
 
-def _form_refusal(form: TypesForm) -> str:
-    return "; ".join(f"{field.label.text}: {translated(error)}" for field in form for error in field.errors)
+def _refused(form: TypesForm, event: Event):
+    """None when the posted form is valid; else the hooks page, its problems flashed on one line."""
+    if form.validate_on_submit():
+        return None
+    flash("; ".join(f"{field.label.text}: {translated(error)}" for field in form for error in field.errors),
+          "error")
+    return redirect(url_for("webhooks.index", code=event.code))
 
 
 def _saved(event: Event, change, done: str):
@@ -84,9 +89,8 @@ def add(code: str):
     """A new hook: URL and types checked by the service, refused with the reason."""
     event = _event(code)
     form = HookForm()
-    if not form.validate_on_submit():
-        flash(_form_refusal(form), "error")
-        return redirect(url_for("webhooks.index", code=event.code))
+    if (refused := _refused(form, event)) is not None:
+        return refused
     return _saved(event, lambda: services.add_hook(event, form.url.data, form.types.data or []),
                   _("Webhook added."))
 
@@ -98,9 +102,8 @@ def change_types(code: str, hook_id: int):
     event = _event(code)
     hook = _hook(event, hook_id)
     form = TypesForm()
-    if not form.validate_on_submit():
-        flash(_form_refusal(form), "error")
-        return redirect(url_for("webhooks.index", code=event.code))
+    if (refused := _refused(form, event)) is not None:
+        return refused
     return _saved(event, lambda: services.change_hook(hook, types=form.types.data or []), _("Webhook saved."))
 
 
