@@ -48,10 +48,12 @@ def _event(code: str) -> Event:
     return event
 
 
-def _hook(event: Event, hook_id: int) -> Webhook:
+def _event_hook(code: str, hook_id: int) -> tuple[Event, Webhook]:
+    """The event the user organizes and its hook: a hook of another event is refused like a missing one."""
+    event = _event(code)
     hook = db.session.get(Webhook, hook_id)
     require(hook is not None and hook.event_id == event.id)
-    return hook
+    return event, hook
 
 
 def _refused(form: TypesForm, event: Event):
@@ -99,8 +101,7 @@ def add(code: str):
 @allow(*ORGANIZERS)
 def change_types(code: str, hook_id: int):
     """The event types one hook receives."""
-    event = _event(code)
-    hook = _hook(event, hook_id)
+    event, hook = _event_hook(code, hook_id)
     form = TypesForm()
     if (refused := _refused(form, event)) is not None:
         return refused
@@ -111,8 +112,7 @@ def change_types(code: str, hook_id: int):
 @allow(*ORGANIZERS)
 def set_enabled(code: str, hook_id: int):
     """Pause a hook (no deliveries) or resume it, keeping its URL and secret."""
-    event = _event(code)
-    hook = _hook(event, hook_id)
+    event, hook = _event_hook(code, hook_id)
     enabled = request.form.get("enabled") == "on"
     return _saved(event, lambda: services.change_hook(hook, enabled=enabled),
                   _("Webhook enabled.") if enabled else _("Webhook disabled."))
@@ -122,8 +122,7 @@ def set_enabled(code: str, hook_id: int):
 @allow(*ORGANIZERS)
 def rotate(code: str, hook_id: int):
     """A new secret, for a secret that leaked or a receiver that changed hands."""
-    event = _event(code)
-    hook = _hook(event, hook_id)
+    event, hook = _event_hook(code, hook_id)
     return _saved(event, lambda: services.rotate_secret(hook),
                   _("New secret made: update the receiver, deliveries are signed with it from now on."))
 
@@ -132,8 +131,7 @@ def rotate(code: str, hook_id: int):
 @allow(*ORGANIZERS)
 def remove(code: str, hook_id: int):
     """Remove a hook with its deliveries' log."""
-    event = _event(code)
-    hook = _hook(event, hook_id)
+    event, hook = _event_hook(code, hook_id)
     return _saved(event, lambda: services.remove_hook(hook), _("Webhook removed."))
 
 
