@@ -74,11 +74,17 @@ def create():
     return _page(link=(user.username, link))
 
 
-def _target_user() -> User:
+def _posted_target(model: type[User] | type[Registration]) -> User | Registration | None:
+    """The row the action form names (400 when the form is not valid), or None when there is none:
+    the caller decides who may act on it."""
     form = AccountActionForm()
     if not form.validate():
         abort(400)
-    user = db.session.get(User, form.target.data)
+    return db.session.get(model, form.target.data)
+
+
+def _target_user() -> User:
+    user = _posted_target(User)
     require(user is not None and accounts.can_manage(current_user, user))
     return user
 
@@ -87,8 +93,7 @@ def _target_user() -> User:
 @allow(*MANAGERS)
 def disable():
     """Disable an account the user manages, so it can no longer log in; the account and its history are kept."""
-    user = _target_user()
-    accounts.set_active(current_user, user, False)
+    user = _set_target_active(False)
     flash(_("Account %(user)s disabled: it can no longer log in.", user=user.username), "info")
     return redirect(url_for("accounts.index"))
 
@@ -97,10 +102,16 @@ def disable():
 @allow(*MANAGERS)
 def enable():
     """Let a disabled account the user manages log in again."""
-    user = _target_user()
-    accounts.set_active(current_user, user, True)
+    user = _set_target_active(True)
     flash(_("Account %(user)s enabled again.", user=user.username), "info")
     return redirect(url_for("accounts.index"))
+
+
+def _set_target_active(active: bool) -> User:
+    """Disable and enable differ only in the flag and their message: one place checks and changes it."""
+    user = _target_user()
+    accounts.set_active(current_user, user, active)
+    return user
 
 
 @bp.route("/accounts/link", methods=["POST"])
@@ -115,10 +126,7 @@ def link():
 
 
 def _target_registration() -> Registration:
-    form = AccountActionForm()
-    if not form.validate():
-        abort(400)
-    registration = db.session.get(Registration, form.target.data)
+    registration = _posted_target(Registration)
     require(registration is not None)
     return registration
 

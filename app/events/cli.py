@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from app.cli import fail, import_command, import_group
+from app.tabular import read_table
 
 
 def event_or_fail(code: str):
@@ -23,6 +24,16 @@ def skill_or_fail(event, code: str):
         fail(f"refused: no skill {code} in event {event.code}")
     return skill
 
+
+
+def import_contestant_rows(event_code: str, skill_code: str, file: str, columns, save, what: str) -> None:
+    """The body of the per-skill imports of one row a contestant (attendance, completion times): read FILE
+    against ``columns``, ``save`` the rows into the skill, and say how many contestants were imported as
+    ``what`` and how many changed."""
+    result = import_command(file, lambda data, name: save(skill_or_fail(event_or_fail(event_code), skill_code),
+                                                          read_table(data, name, columns)))
+    click.echo(f"imported {what} of {result.rows} contestants into {event_code}/{skill_code} "
+               f"({result.changed} changed)")
 
 @import_group.command("event")
 @click.argument("file")

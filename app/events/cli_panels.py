@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from app.cli import import_command, import_group
-from app.events.cli import event_or_fail, skill_or_fail
+from app.events.cli import event_or_fail, import_contestant_rows
 from app.tabular import read_table
 
 
@@ -36,7 +36,4 @@ def import_attendance_command(event_code: str, skill_code: str, file: str) -> No
     """Check-in results (csv/xlsx): contestant_no,status."""
     from app.events.attendance import ATTENDANCE_COLUMNS, import_attendance
 
-    result = import_command(file, lambda data, name: import_attendance(
-        skill_or_fail(event_or_fail(event_code), skill_code), read_table(data, name, ATTENDANCE_COLUMNS)))
-    click.echo(f"imported attendance of {result.rows} contestants into {event_code}/{skill_code} "
-               f"({result.changed} changed)")
+    import_contestant_rows(event_code, skill_code, file, ATTENDANCE_COLUMNS, import_attendance, "attendance")

@@ -109,8 +109,7 @@ def create(code: str):
     problems: list[Problem] = []
     status = 200
     if form.validate_on_submit():
-        values = {column: getattr(form, column).data or "" for column in CONTESTANT_COLUMNS}
-        values["birth_date"] = form.birth_date.data.isoformat()
+        values = form.row(CONTESTANT_COLUMNS)
         try:
             registration = register_one(event, values, actor_is_organizer=acting.organizer,
                                         unit_scope=acting.unit_ids)

@@ -11,20 +11,21 @@ from app.events.models import Event, Registration
 
 def can_organize(user: User, event: Event) -> bool:
     """Admins, and organizers whose tree holds one of the event's organizing units."""
-    if user.role == Role.ADMIN:
-        return True
-    if user.role != Role.ORGANIZER:
-        return False
-    ids = manageable_unit_ids(user) or set()
-    return any(link.unit_id in ids for link in event.organizer_links)
+    return _admin_or_organizing_unit_member(user, event, Role.ORGANIZER)
 
 
 def can_arbitrate(user: User, event: Event) -> bool:
     """Admins, and arbiters (仲裁) whose tree holds one of the event's organizing units: the
     arbitration committee is the organizers' (results.md "Publication")."""
+    return _admin_or_organizing_unit_member(user, event, Role.ARBITER)
+
+
+def _admin_or_organizing_unit_member(user: User, event: Event, role: Role) -> bool:
+    """Organizers and arbiters act for an event the same way: by their role, in a tree holding one of its
+    organizing units."""
     if user.role == Role.ADMIN:
         return True
-    if user.role != Role.ARBITER:
+    if user.role != role:
         return False
     ids = manageable_unit_ids(user) or set()
     return any(link.unit_id in ids for link in event.organizer_links)

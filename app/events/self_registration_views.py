@@ -66,8 +66,7 @@ def self_register(code: str):
     problems: list[Problem] = []
     status = 200
     if form.validate_on_submit():
-        values = {name: getattr(form, name).data or "" for name in FIELDS}
-        values["birth_date"] = form.birth_date.data.isoformat()
+        values = form.row(FIELDS)
         try:
             registration = submit(event, values, client_address())
         except TooManySubmissions as refused:

@@ -31,7 +31,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
@@ -42,6 +41,7 @@ from app.auth.scope import manageable_unit_ids
 from app.errors import DomainError, InputRefused, Problem
 from app.events.models import Event
 from app.extensions import db
+from app.form_problems import valid_or_flashed
 from app.grants.budgets import budget, set_budget
 from app.grants.forms import AmountForm, ApproveForm, BudgetForm, ComputeForm
 from app.grants.models import PERSON, LedgerLine, LineStatus
@@ -199,16 +199,6 @@ def _back_url(policy: str, filters: Filters) -> str:
     return url_for("grants.policy_page", policy=policy, **filters.args())
 
 
-def _valid(form: FlaskForm) -> bool:
-    """Validate a posted form; a refusal becomes one flash per problem (the page is redirected to)."""
-    if form.validate():
-        return True
-    for item in form:
-        for error in item.errors:
-            flash(_("%(field)s: %(error)s", field=item.label.text, error=translated(error)), "error")
-    return False
-
-
 # --- rule sets ------------------------------------------------------------------------------------
 
 def _rule_amount(rule: grants.Rule) -> tuple[str, Decimal | None]:
@@ -243,7 +233,7 @@ def rule_sets_page():
 def rule_set_upload():
     """A new rule set or version (.toml): every problem listed, nothing saved on refusal."""
     form = UploadForm()
-    if not _valid(form):
+    if not valid_or_flashed(form):
         return redirect(url_for("grants.rule_sets_page"))
     file = form.file.data
     try:
@@ -331,7 +321,7 @@ def compute_lines(policy: str):
     approved lines stay frozen, marked changed where the fresh computation disagrees, for a person to review."""
     filters, scope = _acting_scope(policy)
     form = ComputeForm()
-    if not _valid(form):
+    if not valid_or_flashed(form):
         return _back(policy, filters)
     refusals_return_to(_back_url(policy, filters))
     result = recompute(scope)
@@ -361,7 +351,7 @@ def approve_lines(policy: str):
     needs its amount first."""
     filters, scope = _acting_scope(policy)
     form = ApproveForm()
-    if not _valid(form):
+    if not valid_or_flashed(form):
         return _back(policy, filters)
     lines = _lines_in_scope(policy, scope, list(form.lines.data or []))
     refusals_return_to(_back_url(policy, filters))
@@ -377,7 +367,7 @@ def line_amount(policy: str, line_id: int):
     filters, scope = _acting_scope(policy)
     line = _lines_in_scope(policy, scope, [line_id])[0]
     form = AmountForm()
-    if not _valid(form):
+    if not valid_or_flashed(form):
         return _back(policy, filters)
     refusals_return_to(_back_url(policy, filters))
     fill_amount(line, form.amount.data)
@@ -391,7 +381,7 @@ def set_policy_budget(policy: str):
     """Set the rule set's budget for a year (organizers and admins), which the page compares with the totals."""
     filters, _scope = _acting_scope(policy)
     form = BudgetForm()
-    if not _valid(form):
+    if not valid_or_flashed(form):
         return _back(policy, filters)
     refusals_return_to(_back_url(policy, filters))
     row = set_budget(policy, form.year.data, form.amount.data)

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from app.auth.models import Role
@@ -37,6 +36,7 @@ from app.events.panels import member_of
 from app.events.scope import can_organize
 from app.events.services import event_by_code
 from app.extensions import db
+from app.form_problems import valid_or_flashed
 from app.marking.forms import LockForm, PenaltyForm, ReasonForm, TeamForm
 from app.marking.judges import MARKING_ROLES
 from app.marking.locking import (
@@ -56,7 +56,6 @@ from app.marking.overview import Overview, load_overview
 from app.marking.paper import MARK_COLUMNS, MarksImported, import_marks
 from app.marking.penalties import add_penalty, withdraw_penalty
 from app.marking.teams import marking_members, set_team
-from app.messages import translated
 from app.tabular import read_table, xlsx_template
 from app.transaction import refusals_return_to
 from app.upload_form import UploadForm
@@ -137,16 +136,6 @@ def _refusals_back(viewer: Viewer, anchor: str) -> None:
     refusals_return_to(url_for("marking.page", code=skill.event.code, skill_code=skill.code, _anchor=anchor))
 
 
-def _valid(form: FlaskForm) -> bool:
-    """Validate a posted form; a refusal becomes one flash per problem (the page is redirected to)."""
-    if form.validate():
-        return True
-    for item in form:
-        for error in item.errors:
-            flash(_("%(field)s: %(error)s", field=item.label.text, error=translated(error)), "error")
-    return False
-
-
 def _render(viewer: Viewer, *, problems: list[Problem] | None = None, imported: MarksImported | None = None):
     naming = Naming.blind_for(viewer.skill) if viewer.blind else OPEN
     overview = load_overview(viewer.skill, naming.competitor)
@@ -193,7 +182,7 @@ def lock_criterion(code: str, skill_code: str, criterion: str):
     viewer = _acting(code, skill_code, lambda v: v.chief)
     state = _state(viewer.skill, criterion)
     form = LockForm()
-    if _valid(form):
+    if valid_or_flashed(form):
         _refusals_back(viewer, f"criterion-{criterion}")
         lock(state.criterion, state, confirm_reduced=form.confirm_reduced.data)
         flash(_("Criterion %(criterion)s is locked.", criterion=criterion), "info")
@@ -208,7 +197,7 @@ def unlock_criterion(code: str, skill_code: str, criterion: str):
     viewer = _acting(code, skill_code, lambda v: v.chief)
     row = _criterion(viewer.skill, criterion)
     form = ReasonForm()
-    if _valid(form):
+    if valid_or_flashed(form):
         _refusals_back(viewer, f"criterion-{criterion}")
         unlock(row, form.reason.data)
         flash(_("Criterion %(criterion)s is unlocked; its sign-offs were cleared.", criterion=criterion),
@@ -225,7 +214,7 @@ def team(code: str, skill_code: str, criterion: str):
     row = _criterion(viewer.skill, criterion)
     form = TeamForm()
     form.members.choices = [(m.user_id, m.user.username) for m in marking_members(viewer.skill)]
-    if _valid(form):
+    if valid_or_flashed(form):
         _refusals_back(viewer, f"team-{criterion}")
         set_team(row, set(form.members.data or ()))
         flash(_("Marking team of criterion %(criterion)s saved.", criterion=criterion), "info")
@@ -255,7 +244,7 @@ def penalty_add(code: str, skill_code: str):
     overview = load_overview(viewer.skill)
     form = PenaltyForm()
     form.bib.choices = _bib_choices(overview)
-    if _valid(form):
+    if valid_or_flashed(form):
         competitor = next(c for c in overview.competed if c.lead.contestant_no == form.bib.data)
         _refusals_back(viewer, "penalties")
         add_penalty(viewer.skill, competitor, form.points.data, form.reason.data)
@@ -273,7 +262,7 @@ def penalty_withdraw(code: str, skill_code: str, penalty_id: int):
     penalty = db.session.get(Penalty, penalty_id)
     require(penalty is not None and penalty.skill_id == viewer.skill.id)
     form = ReasonForm()
-    if _valid(form):
+    if valid_or_flashed(form):
         _refusals_back(viewer, "penalties")
         withdraw_penalty(penalty, form.reason.data)
         flash(_("Penalty for %(bib)s withdrawn.", bib=penalty.competitor.contestant_no), "info")
@@ -286,7 +275,7 @@ def marks_upload(code: str, skill_code: str):
     """Paper marks: the same parser and checks as ``flask import marks`` (without ``--lock``)."""
     viewer = _acting(code, skill_code, lambda v: v.uploads)
     form = UploadForm()
-    if not _valid(form):
+    if not valid_or_flashed(form):
         return _back(viewer, "upload")
     file = form.file.data
     try:

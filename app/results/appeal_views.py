@@ -32,6 +32,7 @@ from app.events.panels import is_chief
 from app.events.scope import can_appeal_for, can_arbitrate, can_organize
 from app.events.services import event_by_code
 from app.extensions import db
+from app.form_problems import valid_or_flashed
 from app.marking.competitors import Competitor, by_bib, competitors
 from app.marking.locking import open_reopenings
 from app.marking.models import SchemeCriterion
@@ -180,11 +181,7 @@ def decide(code: str, skill_code: str, appeal_id: int):
     if not reader.arbiter:
         abort(403)
     form = DecisionForm()
-    if not form.validate():
-        for item in form:
-            for error in item.errors:
-                flash(_("%(field)s: %(error)s", field=item.label.text, error=translated(error)), "error")
-    else:
+    if valid_or_flashed(form):
         upheld = form.outcome.data == "upheld"
         refusals_return_to(url_for("appeals.index", code=reader.skill.event.code, skill_code=reader.skill.code))
         decide_appeal(appeal, upheld=upheld, decision=form.decision.data)

@@ -13,13 +13,11 @@ from app.cli import (
     cli_transaction,
     emit,
     export_options,
-    import_command,
     import_group,
     json_bytes,
     table_bytes,
 )
-from app.events.cli import event_or_fail, skill_or_fail
-from app.tabular import read_table
+from app.events.cli import event_or_fail, import_contestant_rows, skill_or_fail
 
 results_group = AppGroup("results", help="Standings: export, publish, amend (formats.md).")
 
@@ -97,8 +95,5 @@ def import_timings_command(event_code: str, skill_code: str, file: str) -> None:
     """Completion times (csv/xlsx): contestant_no,completion_seconds."""
     from app.results.timings import TIMING_COLUMNS, import_timings
 
-    result = import_command(file, lambda data, name: import_timings(
-        skill_or_fail(event_or_fail(event_code), skill_code), read_table(data, name, TIMING_COLUMNS)))
-    click.echo(f"imported completion times of {result.rows} contestants into {event_code}/{skill_code} "
-               f"({result.changed} changed)")
+    import_contestant_rows(event_code, skill_code, file, TIMING_COLUMNS, import_timings, "completion times")
 

@@ -15,7 +15,7 @@ from app.auth.models import Role
 from app.auth.permissions import allow
 from app.auth.scope import require
 from app.events.organized import organized_event
-from app.messages import translated
+from app.form_problems import valid_or_flashed
 from app.results.qualification import advance_qualifiers, qualifiers
 from app.results.qualification_forms import AdvanceFromResultsForm
 from app.transaction import refusals_return_to
@@ -34,10 +34,7 @@ def advance(code: str):
     back = redirect(url_for("qualification.advance", code=event.code))
     form = AdvanceFromResultsForm()
     form.from_skill.choices = [(s.code, s.code) for s in feeder.skills]
-    if not form.validate_on_submit():
-        for item in form:
-            for error in item.errors:
-                flash(_("%(field)s: %(error)s", field=item.label.text, error=translated(error)), "error")
+    if not valid_or_flashed(form):
         return back
     rule = form.rule.data
     top_n = form.top_n.data if rule == "top" else None

@@ -48,14 +48,21 @@ def _event(code: str) -> Event:
     return event
 
 
-def _hook(event: Event, hook_id: int) -> Webhook:
+def _event_hook(code: str, hook_id: int) -> tuple[Event, Webhook]:
+    """The event the user organizes and its hook: a hook of another event is refused like a missing one."""
+    event = _event(code)
     hook = db.session.get(Webhook, hook_id)
     require(hook is not None and hook.event_id == event.id)
-    return hook
+    return event, hook
 
 
-def _form_refusal(form: TypesForm) -> str:
-    return "; ".join(f"{field.label.text}: {translated(error)}" for field in form for error in field.errors)
+def _refused(form: TypesForm, event: Event):
+    """None when the posted form is valid; else the hooks page, its problems flashed on one line."""
+    if form.validate_on_submit():
+        return None
+    flash("; ".join(f"{field.label.text}: {translated(error)}" for field in form for error in field.errors),
+          "error")
+    return redirect(url_for("webhooks.index", code=event.code))
 
 
 def _saved(event: Event, change, done: str):
@@ -84,9 +91,8 @@ def add(code: str):
     """A new hook: URL and types checked by the service, refused with the reason."""
     event = _event(code)
     form = HookForm()
-    if not form.validate_on_submit():
-        flash(_form_refusal(form), "error")
-        return redirect(url_for("webhooks.index", code=event.code))
+    if (refused := _refused(form, event)) is not None:
+        return refused
     return _saved(event, lambda: services.add_hook(event, form.url.data, form.types.data or []),
                   _("Webhook added."))
 
@@ -95,12 +101,10 @@ def add(code: str):
 @allow(*ORGANIZERS)
 def change_types(code: str, hook_id: int):
     """The event types one hook receives."""
-    event = _event(code)
-    hook = _hook(event, hook_id)
+    event, hook = _event_hook(code, hook_id)
     form = TypesForm()
-    if not form.validate_on_submit():
-        flash(_form_refusal(form), "error")
-        return redirect(url_for("webhooks.index", code=event.code))
+    if (refused := _refused(form, event)) is not None:
+        return refused
     return _saved(event, lambda: services.change_hook(hook, types=form.types.data or []), _("Webhook saved."))
 
 
@@ -108,8 +112,7 @@ def change_types(code: str, hook_id: int):
 @allow(*ORGANIZERS)
 def set_enabled(code: str, hook_id: int):
     """Pause a hook (no deliveries) or resume it, keeping its URL and secret."""
-    event = _event(code)
-    hook = _hook(event, hook_id)
+    event, hook = _event_hook(code, hook_id)
     enabled = request.form.get("enabled") == "on"
     return _saved(event, lambda: services.change_hook(hook, enabled=enabled),
                   _("Webhook enabled.") if enabled else _("Webhook disabled."))
@@ -119,8 +122,7 @@ def set_enabled(code: str, hook_id: int):
 @allow(*ORGANIZERS)
 def rotate(code: str, hook_id: int):
     """A new secret, for a secret that leaked or a receiver that changed hands."""
-    event = _event(code)
-    hook = _hook(event, hook_id)
+    event, hook = _event_hook(code, hook_id)
     return _saved(event, lambda: services.rotate_secret(hook),
                   _("New secret made: update the receiver, deliveries are signed with it from now on."))
 
@@ -129,8 +131,7 @@ def rotate(code: str, hook_id: int):
 @allow(*ORGANIZERS)
 def remove(code: str, hook_id: int):
     """Remove a hook with its deliveries' log."""
-    event = _event(code)
-    hook = _hook(event, hook_id)
+    event, hook = _event_hook(code, hook_id)
     return _saved(event, lambda: services.remove_hook(hook), _("Webhook removed."))
 
 
