@@ -2,13 +2,16 @@
 number, at most ``RESULT_LOOKUP_MAX_TRIES`` (5) tries per bib per hour.
 
 Tries are rows (:class:`BibLookup`), so every gunicorn worker and every app server sees one count.
-The try is written and counted (it counts itself) after the registration has been read, in a short
-write that the caller commits at once, so the write lock (SQLite) is held for an insert and an
-indexed count and never while results are read; the count stops at the limit, so a bib tried a
-thousand times costs what one tried six times does. Two workers racing on the same bib cannot both
-slip under the limit: each counts its own row. Refused and failed tries count too, which keeps a
-guesser locked out for as long as they keep guessing. A bib that does not exist is answered like
-wrong digits, so the form does not confirm which bibs exist.
+The earlier tries of the hour are counted in the same SELECT that reads the registration, and the
+try itself is one INSERT: two statements, the fewest a recorded try can cost. The count stops at the
+limit, so a bib tried a thousand times costs what one tried six times does. The request's one
+transaction (:mod:`app.transaction`) commits the try whatever its outcome; on SQLite that
+transaction holds the write lock from its start (``BEGIN IMMEDIATE``), so two tries on one bib are
+counted one after the other; on PostgreSQL a try counts the tries committed before it, so tries
+racing in the same instant can pass the limit by the number of workers at most, never for long.
+Refused and failed tries count too, which keeps a guesser locked out for as long as they keep
+guessing. A bib that does not exist is answered like wrong digits, so the form does not confirm
+which bibs exist.
 
 What a line shows (rank, award, total, criteria next to the skill's stored criterion medians,
 penalties, scale) is the contestant's own data only, read as one standing row together with its
@@ -22,7 +25,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import joinedload
 
 from app import clock
@@ -45,19 +48,22 @@ def look_up(event: Event, bib: str, id_tail: str) -> Registration | None:
     """The registration whose bib and ID tail match, ``None`` when they do not; records the try and
     raises :class:`TooManyTries` beyond the limit within an hour. The caller commits either way."""
     bib, id_tail = bib.strip(), id_tail.strip().upper()
-    registration = db.session.scalar(
-        select(Registration).options(joinedload(Registration.person))
-        .where(Registration.event_id == event.id, Registration.contestant_no == bib,
-               Registration.status == RegistrationStatus.APPROVED))
+    now, limit = clock.now(), current_app.config["RESULT_LOOKUP_MAX_TRIES"]
+    # One SELECT: the earlier tries of the hour (counted up to the limit) beside the registration, if any.
+    earlier = (select(BibLookup.id).where(BibLookup.event_id == event.id, BibLookup.contestant_no == bib,
+                                          BibLookup.at >= now - WINDOW).limit(limit))
+    tries = select(func.count().label("tries")).select_from(earlier.subquery()).subquery()
+    row = db.session.execute(
+        select(tries.c.tries, Registration).select_from(tries)
+        .outerjoin(Registration, and_(Registration.event_id == event.id, Registration.contestant_no == bib,
+                                      Registration.status == RegistrationStatus.APPROVED))
+        .options(joinedload(Registration.person))).one()
+    registration = row.Registration
     matched = registration is not None and len(id_tail) == ID_TAIL and hmac.compare_digest(
         registration.person.id_number.upper()[-ID_TAIL:].encode(), id_tail.encode())
-    now = clock.now()
     # A plain INSERT: the row is never read back, so it needs no object and no unit-of-work flush.
     db.session.execute(insert(BibLookup).values(event_id=event.id, contestant_no=bib, at=now, succeeded=matched))
-    limit = current_app.config["RESULT_LOOKUP_MAX_TRIES"]
-    recent = (select(BibLookup.id).where(BibLookup.event_id == event.id, BibLookup.contestant_no == bib,
-                                         BibLookup.at >= now - WINDOW).limit(limit + 1))
-    if db.session.scalar(select(func.count()).select_from(recent.subquery())) > limit:
+    if row.tries >= limit:  # this try is one more than the limit allows
         raise TooManyTries(msg("too many tries for bib %(bib)s: at most %(count)s an hour; try again later "
                                "or ask the organizers", bib=bib, count=limit))
     return registration if matched else None

@@ -27,7 +27,7 @@ from app.auth.permissions import allow_public
 from app.auth.scope import require
 from app.events.models import Event, Registration, RegistrationStatus, Skill
 from app.events.services import event_by_code
-from app.extensions import db
+from app.extensions import cache, db
 from app.messages import translated
 from app.results import caching
 from app.results.forms import LookupForm
@@ -159,4 +159,15 @@ def me(code: str):
 
 
 def _names(results) -> dict[int, dict[str, str]]:
-    return {r.skill.id: criterion_names(r.skill) for r in results or [] if r.published}
+    """The criterion names of the published skills shown, each read once per results version and
+    kept in the cache like the public pages, which show the same names (:mod:`app.results.caching`)."""
+    return {r.skill.id: _published_names(r.table.results) for r in results or [] if r.published}
+
+
+def _published_names(results: SkillResults) -> dict[str, str]:
+    key = f"criteria:{results.skill_id}:{results.version}"
+    names = cache.get(key)
+    if names is None:
+        names = criterion_names(results.skill)
+        cache.set(key, names)
+    return names
