@@ -30,8 +30,10 @@ demo: translations .env
 .env:
 	echo "APP_ENV=development" > $@
 
+# Both cores by default (TEST_WORKERS=0 runs in one process): a module's tests stay on one worker.
+TEST_WORKERS ?= 2
 test: translations
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 test-postgres: translations
 	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest -q -m "not browser"

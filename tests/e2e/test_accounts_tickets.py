@@ -119,7 +119,7 @@ def test_check_in_by_scanning_a_tickets_qr_code_with_the_camera(browser, page, l
         click(desk, "li[data-skill='WELD-E'] a[href$='/WELD-E/check-in']")
         with desk.expect_navigation(timeout=30000):
             desk.locator("#scan-camera").click()
-        expect(desk.locator(".flash-info")).to_contain_text(bib)
+        expect(desk.locator(".flash-info", has_text=bib)).to_have_count(1)  # a late-draw notice may flash too
         expect(desk.locator("tr", has_text=bib).locator(".tag-ok")).to_have_count(1)
     finally:
         camera.close()

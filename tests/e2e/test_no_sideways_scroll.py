@@ -13,7 +13,7 @@ from tests.e2e.server import csp_violations, log_in
 ACCOUNTS = ["organizer", "jiujiang", "arbiter", "weld-chief", "weld-j1", "contestant"]
 WIDTHS = [390, 768]
 DEPTH = 2
-SKIP = re.compile(r"^/(static|lang)/|\.(xlsx|csv|json|zip|pdf)$|/tablet-sw\.js$")
+SKIP = re.compile(r"^/(static|lang)/|\.(xlsx|csv|json|zip|pdf|jwt)$|/tablet-sw\.js$")
 
 
 def _kind(path: str) -> str:
