@@ -52,19 +52,21 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations, CSRF, cache, translations, login, queue and rate limiter to this app;
-    SQLite also gets its busy timeout, so concurrent writers wait instead of failing."""
+    """Bind the session cookie, database, migrations, CSRF, cache, translations, login, queue and rate
+    limiter to this app; SQLite also gets its busy timeout, so concurrent writers wait instead of failing."""
     from app import (
         models,  # noqa: F401  (every table known to Alembic and the ORM)
         queue,
     )
     from app.auth import sessions
     from app.config import PROJECT_ROOT
+    from app.cookie_session import LazyCookieSessionInterface
     from app.db import configure_sqlite
     from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from app.i18n import select_locale
 
     Path(app.instance_path).mkdir(exist_ok=True)
+    app.session_interface = LazyCookieSessionInterface()
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -3,7 +3,7 @@ protection (app.extensions) sit below the API and must step aside for it. Who th
 do is the API's business (app.api.bearer)."""
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_wtf.csrf import CSRFProtect
 
 API_PREFIX = "/api/v1/"
@@ -26,7 +26,8 @@ class BearerExemptCSRF(CSRFProtect):
     """Flask-WTF's CSRF protection, except for bearer-authenticated API requests."""
 
     def protect(self, *args, **kwargs):
-        """A bearer request carries no cookie credential a third-party page could make it send."""
-        if uses_bearer():
+        """A bearer request carries no cookie credential a third-party page could make it send. A safe
+        method has nothing to check, and is let through before anything else is read."""
+        if request.method not in current_app.config["WTF_CSRF_METHODS"] or uses_bearer():
             return None
         return super().protect(*args, **kwargs)

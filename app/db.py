@@ -75,10 +75,16 @@ class Moment(TypeDecorator):
         return value.replace(tzinfo=UTC).astimezone(SHANGHAI)
 
 
+# An execution option naming how a transaction on SQLite begins; only app.transaction.reads_first sets
+# it, for a transaction that will not write (a write then would fail at once if another one committed).
+SQLITE_BEGIN = "jingsai_sqlite_begin"
+
+
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """SQLAlchemy's documented pysqlite recipe: no implicit BEGIN from the driver, ``BEGIN
-    IMMEDIATE`` on every transaction (so read-then-write never dies with "database is locked"),
-    WAL so readers do not block the writer, a busy timeout, and enforced foreign keys."""
+    IMMEDIATE`` on every transaction (so read-then-write never dies with "database is locked") but
+    the reading ones that say so (``SQLITE_BEGIN``), WAL so readers do not block the writer, a busy
+    timeout, and enforced foreign keys."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -91,7 +97,8 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        deferred = connection.get_execution_options().get(SQLITE_BEGIN) == "DEFERRED"
+        connection.exec_driver_sql("BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE")
 
 
 def enum_column(enum_cls: type) -> SAEnum:

@@ -19,9 +19,14 @@ class RowIdConverter(IntegerConverter):
 
 def refuse_nul_characters() -> None:
     """Answer 400 when the path, a form or query field or an upload's name holds a NUL character, which
-    PostgreSQL cannot store or compare."""
-    texts = [request.path, *request.args.keys(), *request.args.values(), *request.form.keys(),
-             *request.form.values(), *(f.filename or "" for f in request.files.values())]
+    PostgreSQL cannot store or compare. A query string can only decode to a NUL from ``%00`` (or a
+    raw one), so the fields are parsed only then; a request without a body has no form to read."""
+    query = request.environ.get("QUERY_STRING", "")
+    texts = [request.path]
+    if "%00" in query or "\x00" in query:
+        texts += [*request.args.keys(), *request.args.values()]
+    if request.content_length or request.headers.get("Transfer-Encoding"):
+        texts += [*request.form.keys(), *request.form.values(), *(f.filename or "" for f in request.files.values())]
     if any("\x00" in text for text in texts):
         abort(400)
 

@@ -11,8 +11,10 @@ by the application factory, decides at the end of every request (the model is in
   the form came from), ``422 {"error", "problems": [{"where", "message"}]}`` under ``/api/``.
 
 Named exceptions, each saying so where it happens: a refused try that must still count (a failed
-login, a wrong claim code, a self-registration or results look-up over its limit) calls
-:func:`keep_refused_attempt`, and the request commits all the same; the tablet batch commits each
+login, a wrong claim code, a self-registration over its limit) calls :func:`keep_refused_attempt`,
+and the request commits all the same; a request that only reads says so with :func:`reads_first`
+(SQLite then lets such requests run side by side), and writes the record it keeps of a try with
+:func:`record_apart`; the tablet batch commits each
 mark with :func:`commit_item`, so one item never undoes another; an API token's use is committed
 before its view by :func:`commit_token_use`. What must wait for the commit
 (handing a job to the worker) is given to :func:`after_commit`. Outside web requests, the
@@ -24,14 +26,16 @@ from collections.abc import Callable
 from urllib.parse import urlparse
 
 from flask import Flask, Response, flash, jsonify, redirect, request, url_for
+from sqlalchemy.sql import Executable
 
+from app.db import SQLITE_BEGIN
 from app.errors import DomainError, InputRefused, Problem, wants_json
 from app.extensions import db
 from app.messages import translated, translated_where
 
 # Kept in the WSGI environ, which belongs to one request (``g`` may outlive it, as in tests).
 _KEEP_KEY, _TARGET_KEY, _HEADING_KEY = "jingsai.keep_refused", "jingsai.refusal_target", "jingsai.refusal_heading"
-_AFTER_KEY = "jingsai.after_commit"
+_AFTER_KEY, _READING_KEY = "jingsai.after_commit", "jingsai.reads_first"
 
 
 def install(app: Flask) -> None:
@@ -62,6 +66,30 @@ def after_commit(action: Callable[[], object]) -> None:
     request.environ.setdefault(_AFTER_KEY, []).append(action)
 
 
+def reads_first() -> None:
+    """This request only reads, but for records it keeps apart (:func:`record_apart`): on SQLite its
+    transaction begins ``DEFERRED``, so such requests (the results look-up of results day) run side
+    by side instead of one at a time behind the write lock every other transaction takes from its
+    start (app.db). Called before the request's first query; once a transaction began it is too late,
+    and nothing changes (on PostgreSQL nothing needs to)."""
+    if db.engine.dialect.name == "sqlite" and not _in_transaction():
+        db.session.connection(execution_options={SQLITE_BEGIN: "DEFERRED"})
+        request.environ[_READING_KEY] = True
+
+
+def record_apart(statement: Executable) -> None:
+    """Write a record that must stand whatever the request answers (a missed look-up). In a request
+    that :func:`reads_first`, it is committed at once in a transaction of its own: the reading one
+    cannot take the write lock midway. Otherwise it joins the request's transaction, kept even if
+    the request answers a refusal (:func:`keep_refused_attempt`)."""
+    if request.environ.get(_READING_KEY):
+        with db.engine.begin() as connection:
+            connection.execute(statement)
+    else:
+        db.session.execute(statement)
+        keep_refused_attempt()
+
+
 def commit_token_use() -> None:
     """Commit the record of an API token's use before its view runs: every use is audited, whatever
     the view answers (a refusal rolls the view back, not the record of the call)."""
@@ -75,15 +103,23 @@ def commit_item() -> None:
 
 
 def _end(response: Response) -> Response:
-    """Commit a success (or a refusal that keeps its attempt), roll back everything else."""
+    """Commit a success (or a refusal that keeps its attempt), roll back everything else. A request
+    that never began a transaction (a cached page, a 304) has nothing to end: a commit would begin
+    one only to close it, a good share of what such a request costs."""
     status = response.status_code
     if status < 400 or (request.environ.get(_KEEP_KEY) and status < 500):
-        db.session.commit()
+        if _in_transaction():
+            db.session.commit()
         for action in request.environ.pop(_AFTER_KEY, []):
             action()
-    else:
+    elif _in_transaction():
         db.session.rollback()
     return response
+
+
+def _in_transaction() -> bool:
+    """Whether this request's session exists and began a transaction (a query, a flush or an ``add``)."""
+    return db.session.registry.has() and db.session().in_transaction()
 
 
 def _crashed(error: BaseException | None) -> None:

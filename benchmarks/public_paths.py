@@ -31,7 +31,6 @@ import time
 import urllib.request
 from datetime import date, datetime
 from decimal import Decimal
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -228,17 +227,12 @@ def answering(url: str, wait: float = 180):
 
 
 def lookup_script(base: str, event: str, pairs: list[tuple[str, str]], folder: str) -> str:
-    """A wrk script posting the lookup form with a session's CSRF token, cycling through bibs."""
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    _, _, body = fetch(f"{base}/results/{event}/me", opener=opener)
-    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', body).group(1).decode()
-    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-    entries = ",".join(f'"csrf_token={token}&bib={bib}&id_tail={tail}"' for bib, tail in pairs)
+    """A wrk script posting the lookup form (no session, no token: the form needs neither), cycling
+    through bibs."""
+    entries = ",".join(f'"bib={bib}&id_tail={tail}"' for bib, tail in pairs)
     path = Path(folder) / f"lookup-{event}.lua"
     path.write_text(f"""wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = "{cookie}"
 local bodies = {{{entries}}}
 local i = 0
 request = function()
@@ -247,9 +241,8 @@ request = function()
 end
 """)
     # The path answers what a contestant sees: their own line.
-    form = f"csrf_token={token}&bib={pairs[0][0]}&id_tail={pairs[0][1]}"
-    status, _, answer = fetch(f"{base}/results/{event}/me", data=form.encode(),
-                              headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    status, _, answer = fetch(f"{base}/results/{event}/me", data=f"bib={pairs[0][0]}&id_tail={pairs[0][1]}".encode(),
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})
     if status != 200 or pairs[0][0].encode() not in answer:
         raise RuntimeError(f"the lookup answered {status}")
     return str(path)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import time
-import uuid
 
 from flask import Flask, Response, g, request
 from flask_login import AnonymousUserMixin
@@ -32,7 +32,7 @@ def request_id() -> str:
     """The current request's id (made at its first use)."""
     if _ID_KEY not in request.environ:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
-        request.environ[_ID_KEY] = incoming if _INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request.environ[_ID_KEY] = incoming if _INCOMING_ID.fullmatch(incoming) else secrets.token_hex(16)
     return request.environ[_ID_KEY]
 
 

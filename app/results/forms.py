@@ -8,6 +8,11 @@ from app.results.lookup import ID_TAIL
 
 
 class LookupForm(FlaskForm):
+    """Bib and ID tail; no CSRF token (the look-up acts on nobody's session: app.results.public_views.me)."""
+
+    class Meta:
+        csrf = False
+
     bib = StringField(_l("Bib number"), validators=[DataRequired(), Length(max=40)])
     id_tail = StringField(_l("Last 6 characters of the ID number"),
                           validators=[DataRequired(), Length(min=ID_TAIL, max=ID_TAIL)])

@@ -1,17 +1,21 @@
 """A contestant's own results: found by login, or by bib number + the last 6 characters of the ID
-number, at most ``RESULT_LOOKUP_MAX_TRIES`` (5) tries per bib per hour.
+number, with at most ``RESULT_LOOKUP_MAX_TRIES`` (5) wrong tries per bib per hour.
 
-Tries are rows (:class:`BibLookup`), so every gunicorn worker and every app server sees one count.
-The earlier tries of the hour are counted in the same SELECT that reads the registration, and the
-try itself is one INSERT: two statements, the fewest a recorded try can cost. The count stops at the
-limit, so a bib tried a thousand times costs what one tried six times does. The request's one
-transaction (:mod:`app.transaction`) commits the try whatever its outcome; on SQLite that
-transaction holds the write lock from its start (``BEGIN IMMEDIATE``), so two tries on one bib are
-counted one after the other; on PostgreSQL a try counts the tries committed before it, so tries
-racing in the same instant can pass the limit by the number of workers at most, never for long.
-Refused and failed tries count too, which keeps a guesser locked out for as long as they keep
-guessing. A bib that does not exist is answered like wrong digits, so the form does not confirm
-which bibs exist.
+Only wrong tries are counted, as a login counts failed passwords: a contestant may open their own
+result as often as they like, and a guesser is stopped after five misses — after which even the
+right digits are refused for the hour, so a sixth guess cannot tell a hit from the lock. A right
+try therefore reads and writes nothing, and the look-up of results day is read-only: nothing in it
+waits for a lock or a disk flush, whatever the number of workers.
+
+Wrong tries are rows (:class:`BibLookup`), so every gunicorn worker and every app server sees one
+count. The earlier misses of the hour are counted in the same SELECT that reads the registration,
+and a miss is one INSERT. The count stops at the limit, so a bib missed a thousand times costs what
+one missed six times does. Refused tries are misses too, which keeps a guesser locked out for as
+long as they keep guessing; a miss is written apart from the request's reading
+(:func:`app.transaction.record_apart`), so it stands whatever the page answers. A try counts the
+misses committed before it, so misses racing in the same instant can pass the limit by the number
+of workers at most, never for long. A bib that does not exist is answered like wrong digits, so
+the form does not confirm which bibs exist.
 
 What a line shows (rank, award, total, criteria next to the skill's stored criterion medians,
 penalties, scale) is the contestant's own data only, read as one standing row together with its
@@ -23,9 +27,10 @@ import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import Select, and_, bindparam, func, insert, select
 from sqlalchemy.orm import joinedload
 
 from app import clock
@@ -35,6 +40,7 @@ from app.extensions import db
 from app.messages import msg
 from app.results.models import BibLookup
 from app.results.tables import Line, SkillTable, published_line
+from app.transaction import record_apart
 
 WINDOW = timedelta(hours=1)
 ID_TAIL = 6
@@ -45,28 +51,42 @@ class TooManyTries(DomainError):
 
 
 def look_up(event: Event, bib: str, id_tail: str) -> Registration | None:
-    """The registration whose bib and ID tail match, ``None`` when they do not; records the try and
-    raises :class:`TooManyTries` beyond the limit within an hour. The caller commits either way."""
+    """The registration whose bib and ID tail match, ``None`` when they do not (a miss, recorded);
+    raises :class:`TooManyTries`, recording the try as a miss, once the hour's misses reached the
+    limit."""
     bib, id_tail = bib.strip(), id_tail.strip().upper()
     now, limit = clock.now(), current_app.config["RESULT_LOOKUP_MAX_TRIES"]
-    # One SELECT: the earlier tries of the hour (counted up to the limit) beside the registration, if any.
-    earlier = (select(BibLookup.id).where(BibLookup.event_id == event.id, BibLookup.contestant_no == bib,
-                                          BibLookup.at >= now - WINDOW).limit(limit))
-    tries = select(func.count().label("tries")).select_from(earlier.subquery()).subquery()
-    row = db.session.execute(
-        select(tries.c.tries, Registration).select_from(tries)
-        .outerjoin(Registration, and_(Registration.event_id == event.id, Registration.contestant_no == bib,
-                                      Registration.status == RegistrationStatus.APPROVED))
-        .options(joinedload(Registration.person))).one()
+    row = db.session.execute(_misses_and_registration(),
+                             {"event_id": event.id, "bib": bib, "since": now - WINDOW, "limit": limit}).one()
     registration = row.Registration
     matched = registration is not None and len(id_tail) == ID_TAIL and hmac.compare_digest(
         registration.person.id_number.upper()[-ID_TAIL:].encode(), id_tail.encode())
-    # A plain INSERT: the row is never read back, so it needs no object and no unit-of-work flush.
-    db.session.execute(insert(BibLookup).values(event_id=event.id, contestant_no=bib, at=now, succeeded=matched))
-    if row.tries >= limit:  # this try is one more than the limit allows
-        raise TooManyTries(msg("too many tries for bib %(bib)s: at most %(count)s an hour; try again later "
-                               "or ask the organizers", bib=bib, count=limit))
+    locked = row.misses >= limit  # the hour's misses used the limit up: this try is refused, right or not
+    if locked or not matched:
+        # A plain INSERT: the row is never read back, so it needs no object and no unit-of-work flush.
+        record_apart(insert(BibLookup).values(event_id=event.id, contestant_no=bib, at=now, succeeded=False))
+    if locked:
+        raise TooManyTries(msg("too many wrong tries for bib %(bib)s: at most %(count)s an hour; try again "
+                               "later or ask the organizers", bib=bib, count=limit))
     return registration if matched else None
+
+
+@cache
+def _misses_and_registration() -> Select:
+    """One SELECT: the hour's earlier misses of a bib (counted up to the limit) beside its registration,
+    if any. Built once and run with parameters: on results day it runs thousands of times a minute,
+    and building it (two subqueries) cost more than the database took to answer. Rows of right tries,
+    written before only misses were kept, are not misses."""
+    earlier = (select(BibLookup.id).where(BibLookup.event_id == bindparam("event_id"),
+                                          BibLookup.contestant_no == bindparam("bib"),
+                                          BibLookup.at >= bindparam("since"), BibLookup.succeeded.is_(False))
+               .limit(bindparam("limit")))
+    misses = select(func.count().label("misses")).select_from(earlier.subquery()).subquery()
+    return (select(misses.c.misses, Registration).select_from(misses)
+            .outerjoin(Registration, and_(Registration.event_id == bindparam("event_id"),
+                                          Registration.contestant_no == bindparam("bib"),
+                                          Registration.status == RegistrationStatus.APPROVED))
+            .options(joinedload(Registration.person)))
 
 
 def registrations_of(event: Event, person_id: int) -> list[Registration]:

@@ -27,7 +27,7 @@ from app.auth.permissions import allow_public
 from app.auth.scope import require
 from app.events.models import Event, Registration, RegistrationStatus, Skill
 from app.events.services import event_by_code
-from app.extensions import cache, db
+from app.extensions import cache, csrf, db
 from app.messages import translated
 from app.results import caching
 from app.results.forms import LookupForm
@@ -36,7 +36,7 @@ from app.results.models import Publication, SkillResults, Standing
 from app.results.public_download import MIMETYPES, public_csv, public_json
 from app.results.tables import SkillTable, line_of, skill_tables, top_of
 from app.results.views import bp, criterion_names
-from app.transaction import keep_refused_attempt
+from app.transaction import reads_first
 
 MAX_BIB = 40  # Registration.contestant_no: a longer search cannot match and reads nothing
 
@@ -97,11 +97,13 @@ def public_skill(code: str, skill_code: str):
     def render() -> str:
         event = _event(code)
         results = _published_results(event, skill_code)
-        top = current_app.config["PUBLIC_TOP_LINES"]
-        table = _bib_line(event, results, bib) if bib else top_of(results, top)
-        total = db.session.scalar(select(func.count(Standing.id)).where(Standing.skill_id == results.skill_id))
+        if bib:  # one line, rendered per search: the criterion names come from the cache
+            table, names, total = _bib_line(event, results, bib), _published_names(results), None
+        else:    # stored, so read once per version
+            table, names = top_of(results, current_app.config["PUBLIC_TOP_LINES"]), criterion_names(results.skill)
+            total = db.session.scalar(select(func.count(Standing.id)).where(Standing.skill_id == results.skill_id))
         return render_template("results/public_skill.html", event=event, skill=results.skill, table=table,
-                               names=criterion_names(results.skill), bib=bib[:MAX_BIB], total=total)
+                               names=names, bib=bib[:MAX_BIB], total=total)
 
     return caching.public(code, f"skill:{skill_code}", render, store=not bib)
 
@@ -131,10 +133,19 @@ def public_download(code: str, skill_code: str, fmt: str):
 
 
 @bp.route("/results/<code>/me", methods=["GET", "POST"])
+@csrf.exempt
 @allow_public
 def me(code: str):
     """A contestant's own results (public): their lines when signed in as a contestant, else the line of a
-    bib whose ID-number tail is given, with tries limited (429) so ID numbers cannot be guessed; never cached."""
+    bib whose ID-number tail is given, with wrong tries limited (429) so ID numbers cannot be guessed.
+
+    The look-up takes no CSRF token: it acts on nobody's session (it shows a line to whoever knows the
+    bib and the ID tail, and the misses it counts are counted per bib, which anyone can spend directly).
+    So the empty form is the same page for every reader without a session, and is served like the
+    public pages (rendered once per results version and language); an answer is never cached."""
+    if request.method == "GET" and not caching.may_be_signed_in():
+        return caching.public(code, "me", lambda: _me_page(_event(code), LookupForm(), contestant=False))
+    reads_first()  # a look-up reads, and keeps its misses apart
     event = _event(code)
     form = LookupForm()
     contestant = current_user.is_authenticated and current_user.role == Role.CONTESTANT \
@@ -146,16 +157,19 @@ def me(code: str):
                 found = look_up(event, form.bib.data, form.id_tail.data)
             except TooManyTries as refused:
                 found, problem, status = None, translated(refused.args[0]), 429
-                keep_refused_attempt()  # the try is recorded whatever its outcome
             if found is not None:
                 results = own_results([found])
             elif problem is None:
                 problem = _("No contestant matches this bib number and these ID characters.")
     elif contestant:
         results = own_results(registrations_of(event, current_user.person_id))
-    body = render_template("results/me.html", event=event, form=form, contestant=contestant,
-                           results=results, problem=problem, names=_names(results))
+    body = _me_page(event, form, contestant=contestant, results=results, problem=problem)
     return caching.private(make_response(body, status))
+
+
+def _me_page(event: Event, form: LookupForm, *, contestant: bool, results=None, problem: str | None = None) -> str:
+    return render_template("results/me.html", event=event, form=form, contestant=contestant,
+                           results=results, problem=problem, names=_names(results))
 
 
 def _names(results) -> dict[int, dict[str, str]]:

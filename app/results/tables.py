@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.events.models import Event, Registration, RegistrationStatus, Skill
@@ -100,14 +101,28 @@ def published_line(registration: Registration) -> SkillTable | None:
     """The published results of the registration's skill with its one line, or ``None`` while the
     skill is not published: :func:`line_of` and the results in one query (a team's members in a
     second), for the contestant's own page, where every round trip counts on results day."""
-    rows = db.session.execute(
-        select(SkillResults, Standing).join(Skill, Skill.id == SkillResults.skill_id)
-        .outerjoin(Standing, and_(Standing.skill_id == SkillResults.skill_id, _line_of(registration)))
-        .options(contains_eager(SkillResults.skill), *_standing_options())
-        .where(SkillResults.skill_id == registration.skill_id, SkillResults.publication != Publication.PRIVATE)).all()
+    rows = db.session.execute(_published_line_statement(team=bool(registration.team)),
+                              {"skill_id": registration.skill_id, "registration_id": registration.id,
+                               "team": registration.team}).all()
     if not rows:
         return None
     return _tables([rows[0][0]], [standing for _, standing in rows if standing is not None])[0]
+
+
+@cache
+def _published_line_statement(*, team: bool) -> Select:
+    """:func:`published_line`'s query, built once per shape (a team's line, or one contestant's) and
+    run with parameters: building it cost more than running it, on the busiest page of results day."""
+    if team:
+        members = select(Registration.id).where(Registration.skill_id == bindparam("skill_id"),
+                                                Registration.team == bindparam("team"))
+        line = Standing.competitor_id.in_(members.scalar_subquery())
+    else:
+        line = Standing.competitor_id == bindparam("registration_id")
+    return (select(SkillResults, Standing).join(Skill, Skill.id == SkillResults.skill_id)
+            .outerjoin(Standing, and_(Standing.skill_id == SkillResults.skill_id, line))
+            .options(contains_eager(SkillResults.skill), *_standing_options())
+            .where(SkillResults.skill_id == bindparam("skill_id"), SkillResults.publication != Publication.PRIVATE))
 
 
 def _line_of(registration: Registration):
