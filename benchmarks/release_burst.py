@@ -172,6 +172,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5900, help="the app's port")
     parser.add_argument("--bare-port", type=int, default=5901)
     parser.add_argument("--server-command", help="starts the app instead of gunicorn; {port} is replaced")
+    parser.add_argument("--split", action="store_true",
+                        help="serve the deployment of deploy/: nginx, the main pool (Nice=10) and the judges' pool "
+                             "(benchmarks/split_deployment.py)")
     parser.add_argument("--public-url", help="where contestants go (default the app's port)")
     parser.add_argument("--judge-url", help="where judges go (default the app's port)")
     parser.add_argument("--ready-url", help="answers once the deployment is up (default /login on the app)")
@@ -197,6 +200,8 @@ def main() -> None:
             "bare_url": f"http://127.0.0.1:{args.bare_port}"}
     (scratch / "plan.json").write_text(json.dumps(plan))
     env = server_env(database_url, scratch, plan["public_url"])
+    if args.split:
+        args.server_command = f"{sys.executable} benchmarks/split_deployment.py --port {{port}}"
     command = args.server_command.format(port=args.port) if args.server_command else \
         gunicorn("wsgi:app", args.port, args.workers)
     with running(command, args.ready_url or f"{app_url}/login", env, scratch / "server.log"), \

@@ -41,11 +41,14 @@ def test_scale(tmp_path):
 
 
 @pytest.mark.slow
-def test_release_burst(tmp_path):
+@pytest.mark.parametrize("deployment", [[], ["--split"]], ids=["one pool", "deploy's two pools behind nginx"])
+def test_release_burst(tmp_path, deployment):
+    if deployment and not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        pytest.skip("nginx is not installed (.ci/run installs it)")
     out = tmp_path / "burst.json"
     run("release_burst.py", "--contestants", "30", "--skills", "2", "--judges", "4", "--judges-per-skill", "2",
         "--seconds", "3", "--alone", "2", "--drain", "60", "--pace", "0.5", "--workers", "2",
-        "--port", str(free_port()), "--bare-port", str(free_port()), "--output", str(out))
+        "--port", str(free_port()), "--bare-port", str(free_port()), "--output", str(out), *deployment)
     found = json.loads(out.read_text())
     for path in ("public skill page", "own result form", "own result", "judge batch"):
         assert found["burst"]["paths"][path]["requests"] > 0, path
