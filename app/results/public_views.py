@@ -14,12 +14,13 @@ a bib whose ID-number tail was given (:mod:`app.results.lookup`). It is never ca
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from flask import current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager
 
 from app.auth.models import Role
@@ -34,7 +35,7 @@ from app.results.forms import LookupForm
 from app.results.lookup import TooManyTries, look_up, own_results, registrations_of
 from app.results.models import Publication, SkillResults, Standing
 from app.results.public_download import MIMETYPES, public_csv, public_json
-from app.results.tables import SkillTable, line_of, skill_tables, top_of
+from app.results.tables import SkillTable, published_line, skill_tables, top_of
 from app.results.views import bp, criterion_names
 from app.transaction import reads_first
 
@@ -67,12 +68,28 @@ def published(event: Event) -> list[Summary]:
 
 def _published_results(event: Event, skill_code: str) -> SkillResults:
     """The skill's results row; 404 unless the skill exists and is published."""
-    results = db.session.scalar(
-        select(SkillResults).join(Skill, Skill.id == SkillResults.skill_id).options(contains_eager(SkillResults.skill))
-        .where(SkillResults.event_id == event.id, Skill.code == skill_code,
-               SkillResults.publication != Publication.PRIVATE))
+    results = db.session.scalar(_published_results_statement(), {"event_id": event.id, "skill_code": skill_code})
     require(results is not None)
     return results
+
+
+# The statements of the bib search are built once and run with parameters: it is rendered per
+# request, on results day, and building a statement cost about what running it does.
+
+@functools.cache
+def _published_results_statement() -> Select:
+    return (select(SkillResults).join(Skill, Skill.id == SkillResults.skill_id)
+            .options(contains_eager(SkillResults.skill))
+            .where(SkillResults.event_id == bindparam("event_id"), Skill.code == bindparam("skill_code"),
+                   SkillResults.publication != Publication.PRIVATE))
+
+
+@functools.cache
+def _registration_by_bib() -> Select:
+    """The (event, bib) index finds it; the skill and status narrow it to this skill's approved entry."""
+    return select(Registration).where(
+        Registration.event_id == bindparam("event_id"), Registration.contestant_no == bindparam("bib"),
+        Registration.skill_id == bindparam("skill_id"), Registration.status == RegistrationStatus.APPROVED)
 
 
 @bp.route("/results/<code>")
@@ -110,10 +127,10 @@ def public_skill(code: str, skill_code: str):
 
 def _bib_line(event: Event, results: SkillResults, bib: str) -> SkillTable:
     """The line of a bib in this skill (a team member finds the team's), by the (event, bib) index."""
-    registration = None if len(bib) > MAX_BIB else db.session.scalar(select(Registration).where(
-        Registration.event_id == event.id, Registration.contestant_no == bib,
-        Registration.skill_id == results.skill_id, Registration.status == RegistrationStatus.APPROVED))
-    return line_of(results, registration) if registration is not None else SkillTable(results.skill, results, [])
+    registration = None if len(bib) > MAX_BIB else db.session.scalar(
+        _registration_by_bib(), {"event_id": event.id, "bib": bib, "skill_id": results.skill_id})
+    found = published_line(registration) if registration is not None else None
+    return found or SkillTable(results.skill, results, [])
 
 
 @bp.route("/results/<code>/<skill_code>/standings.<any(csv, json):fmt>")

@@ -2,8 +2,8 @@
 
 One query for the skills' results, one for their standings with each lead registration, person and
 unit, and one for the members of the teams shown — however many contestants a skill has. A public
-page reads the first lines only (:func:`top_of`) and a contestant's page one line (:func:`line_of`,
-or :func:`published_line` with its skill's results in the same query), with the same queries.
+page reads the first lines only (:func:`top_of`) and a contestant's page or a bib search one line
+(:func:`published_line`, with its skill's results in the same query).
 """
 from __future__ import annotations
 
@@ -89,18 +89,11 @@ def top_of(results: SkillResults, count: int) -> SkillTable:
     return _tables([results], standings)[0]
 
 
-def line_of(results: SkillResults, registration: Registration) -> SkillTable:
-    """The one line of this registration (a team member's is the team's), as a table of zero or one
-    line: one standing row and the team's members, however large the skill."""
-    standings = db.session.scalars(_standings().where(Standing.skill_id == results.skill_id,
-                                                      _line_of(registration))).all()
-    return _tables([results], standings)[0]
-
-
 def published_line(registration: Registration) -> SkillTable | None:
     """The published results of the registration's skill with its one line, or ``None`` while the
-    skill is not published: :func:`line_of` and the results in one query (a team's members in a
-    second), for the contestant's own page, where every round trip counts on results day."""
+    skill is not published: the line (a team member's is the team's) and the results in one query
+    (the team's members in a second), for the contestant's own page and the bib search, where every
+    round trip counts on results day."""
     rows = db.session.execute(_published_line_statement(team=bool(registration.team)),
                               {"skill_id": registration.skill_id, "registration_id": registration.id,
                                "team": registration.team}).all()
@@ -123,15 +116,6 @@ def _published_line_statement(*, team: bool) -> Select:
             .outerjoin(Standing, and_(Standing.skill_id == SkillResults.skill_id, line))
             .options(contains_eager(SkillResults.skill), *_standing_options())
             .where(SkillResults.skill_id == bindparam("skill_id"), SkillResults.publication != Publication.PRIVATE))
-
-
-def _line_of(registration: Registration):
-    """The condition on standings that picks this registration's line (its team's for a member)."""
-    if registration.team:
-        team = select(Registration.id).where(Registration.skill_id == registration.skill_id,
-                                             Registration.team == registration.team)
-        return Standing.competitor_id.in_(team.scalar_subquery())
-    return Standing.competitor_id == registration.id
 
 
 def _standings():
