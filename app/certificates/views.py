@@ -61,7 +61,7 @@ from app.extensions import cache, db, limiter
 from app.i18n import select_locale
 from app.messages import translated
 from app.ratelimit import verify_rate_limit
-from app.transaction import after_commit, refusals_return_to
+from app.transaction import after_commit, reads_first, refusals_return_to
 
 bp = Blueprint("certificates", __name__)
 ORGANIZERS = (Role.ADMIN, Role.ORGANIZER)
@@ -97,6 +97,7 @@ def _verification_limited(_limit) -> Response:
 def verify_page(token: str):
     """The verdict a QR code opens; the row is read on every scan so a revocation shows at once, and
     only the rendering of a genuine or revoked page is reused (one per status version and language)."""
+    reads_first()  # a scan only reads: on SQLite, scans run side by side
     result = verify(token)
     status = 200 if result.state in (GENUINE, REVOKED) else 404 if result.state == UNKNOWN else 400
     key = verdict_key(result, select_locale())
@@ -125,6 +126,7 @@ def verify_json(token: str) -> Response:
     """The verification page as JSON: the ``credentialStatus`` of a certificate's Open Badges
     credential. Never cached (a revocation shows at the next check), open to other origins (a
     verifier may run in a browser elsewhere)."""
+    reads_first()
     answer = verification(token)
     status = {GENUINE: 200, REVOKED: 200, UNKNOWN: 404}.get(answer["state"], 400)
     response = current_app.make_response((jsonify(answer), status))
