@@ -31,6 +31,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_scale(tmp_path):
     out = tmp_path / "scale.json"
     run("scale.py", "--contestants", "200", "--skills", "2", "--output", str(out))
