@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from functools import cache
+
+from werkzeug.security import generate_password_hash
 
 from app.auth.models import Role, User
 from app.events.models import Event, EventOrganizer, Skill
@@ -11,6 +14,14 @@ from app.units.models import Unit, UnitKind
 
 PASSWORD = "correct-horse-42"
 _seq = itertools.count(1)
+
+
+@cache
+def password_hash() -> str:
+    """``PASSWORD`` hashed once per session, with scrypt at a cost for tests (N=2**10, not werkzeug's
+    2**15): a user built and a login checked then cost well under a millisecond, not 65 ms each.
+    The app's own hashing is tested in tests/test_auth.py."""
+    return generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
 
 
 def unit(code: str | None = None, *, kind: UnitKind = UnitKind.ENTERPRISE, parent: Unit | None = None,
@@ -24,8 +35,7 @@ def unit(code: str | None = None, *, kind: UnitKind = UnitKind.ENTERPRISE, paren
 
 def user(username: str | None = None, *, role: Role = Role.ORGANIZER, unit: Unit | None = None, person=None) -> User:
     obj = User(username=username or f"user{next(_seq)}", role=role, unit=unit, person=person,
-               display_name=username or "")
-    obj.set_password(PASSWORD)
+               display_name=username or "", password_hash=password_hash())
     db.session.add(obj)
     db.session.flush()
     return obj

@@ -6,20 +6,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.ports import free_ports
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.slow
@@ -29,7 +24,7 @@ def test_the_public_paths_benchmark_runs(tmp_path):
     # The benchmark builds its own databases: never the suite's (a PostgreSQL run sets DATABASE_URL).
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "public_paths.py"), "--smoke", "--sqlite-only",
-                           "--port", str(free_port()), "--output", str(output)],
+                           "--port", str(free_ports(2)), "--output", str(output)],
                           cwd=ROOT, env=env, timeout=600, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(output.read_text())["results"]["sqlite"]

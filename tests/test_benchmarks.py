@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.ports import free_ports
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,12 +26,7 @@ def run(script: str, *args: str, timeout: int = 240) -> None:
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
+@pytest.mark.slow
 def test_scale(tmp_path):
     out = tmp_path / "scale.json"
     run("scale.py", "--contestants", "200", "--skills", "2", "--output", str(out))
@@ -46,9 +42,10 @@ def test_release_burst(tmp_path, deployment):
     if deployment and not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
         pytest.skip("nginx is not installed (.ci/run installs it)")
     out = tmp_path / "burst.json"
+    port = free_ports(22)  # the app (nginx with --split), the bare app, and --split's pools at +20 and +21
     run("release_burst.py", "--contestants", "30", "--skills", "2", "--judges", "4", "--judges-per-skill", "2",
         "--seconds", "3", "--alone", "2", "--drain", "60", "--pace", "0.5", "--workers", "2",
-        "--port", str(free_port()), "--bare-port", str(free_port()), "--output", str(out), *deployment)
+        "--port", str(port), "--bare-port", str(port + 1), "--output", str(out), *deployment)
     found = json.loads(out.read_text())
     for path in ("public skill page", "own result form", "own result", "judge batch"):
         assert found["burst"]["paths"][path]["requests"] > 0, path
@@ -73,7 +70,7 @@ def test_certificates_queue(tmp_path):
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk (Debian package wrk)")
 def test_verify(tmp_path):
     out = tmp_path / "verify.json"
-    run("verify.py", "--smoke", "--port", str(free_port()), "--output", str(out), timeout=120)
+    run("verify.py", "--smoke", "--port", str(free_ports(2)), "--output", str(out), timeout=120)
     found = json.loads(out.read_text())
     assert found["setup"]["revoked"] == 1 and found["setup"]["certificates"] == 6
     for name in ("bare Flask 50-row page", "verify, genuine", "verify, revoked"):

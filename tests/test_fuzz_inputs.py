@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -83,15 +84,17 @@ def test_no_route_answers_5xx_to_hostile_parameters_and_fields(app, world, role)
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(value=st.text(max_size=40))
     def fuzz(value):
+        # Encoded once per value, not per route: quoting 100 kB into every field was half the run.
+        query = urlencode([(name, value) for name in QUERY_NAMES] + [("page", value), ("year[a][b]", value)])
+        form = urlencode({name: value for name in fields})
         for method, url in routes:
             if method == "GET":
-                query = [(name, value) for name in QUERY_NAMES] + [("page", value), ("year[a][b]", value)]
                 response = visitor.get(url, query_string=query)
             elif url.startswith("/api/"):
                 response = visitor.post(url, json={"marks": [{"value": value, "event": value, "uuid": value}],
                                                    "device": value})
             else:
-                response = visitor.post(url, data={name: value for name in fields})
+                response = visitor.post(url, data=form, content_type="application/x-www-form-urlencoded")
             tried["requests"] += 1
             assert response.status_code < 500, f"{method} {url} with {value!r}: {response.status_code}"
 

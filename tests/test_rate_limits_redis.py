@@ -7,43 +7,21 @@ keys are written under a prefix unique to the run and deleted afterwards.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import textwrap
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 
-redis = pytest.importorskip("redis")
+from tests.deployment import app_servers, redis_or_skip
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LIMIT = 6
-SERVER = textwrap.dedent(f"""
-    import sys
-    from werkzeug.serving import make_server
-    from app import create_app
-    from app.config import Config
-
-    class Served(Config):
-        VERIFY_RATE_LIMIT = "{LIMIT} per minute"
-        RATELIMIT_KEY_PREFIX = sys.argv[1]
-
-    server = make_server("127.0.0.1", 0, create_app(Served), threaded=True)
-    print(server.server_port, flush=True)
-    server.serve_forever()
-""")
 
 
 @pytest.fixture()
 def store():
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    connection = redis_or_skip(REDIS_URL)
     prefix = f"jingsai-test-{uuid.uuid4().hex}"
     yield connection, prefix
     for key in connection.scan_iter(f"*{prefix}*"):
@@ -58,18 +36,8 @@ def two_servers(store, tmp_path):
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "redis-test", "REDIS_URL": REDIS_URL,
            "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}", "PUBLIC_BASE_URL": "http://127.0.0.1",
            "CERTIFICATE_KEYS_DIR": str(tmp_path / "keys"), "CERTIFICATE_JOBS_DIR": str(tmp_path / "jobs")}
-    processes, urls = [], []
-    try:
-        for _ in range(2):
-            process = subprocess.Popen([sys.executable, "-c", SERVER, prefix], env=env, stdout=subprocess.PIPE,
-                                       cwd=Path(__file__).resolve().parent.parent, text=True)
-            processes.append(process)
-            urls.append(f"http://127.0.0.1:{process.stdout.readline().strip()}")
+    with app_servers(env, verify_limit=LIMIT, key_prefix=prefix) as urls:
         yield urls
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 def _status(url: str) -> int:

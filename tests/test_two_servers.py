@@ -12,14 +12,9 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import subprocess
-import sys
-import textwrap
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -28,35 +23,17 @@ from app.auth.models import Role
 from app.certificates.models import CertificateJob, JobState
 from app.extensions import db
 from app.results.publication import publish
+from tests.deployment import app_servers, redis_or_skip, worker_renders
 from tests.factories import PASSWORD
 from tests.results.builders import finished_world
 
-redis = pytest.importorskip("redis")
-
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 VERIFY_LIMIT = 6
-ROOT = Path(__file__).resolve().parent.parent
-SERVER = textwrap.dedent(f"""
-    from werkzeug.serving import make_server
-    from app import create_app
-    from app.config import Config
-
-    class Served(Config):
-        VERIFY_RATE_LIMIT = "{VERIFY_LIMIT} per minute"
-
-    server = make_server("127.0.0.1", 0, create_app(Served), threaded=True)
-    print(server.server_port, flush=True)
-    server.serve_forever()
-""")
 
 
 @pytest.fixture()
 def shared_redis():
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    connection = redis_or_skip(REDIS_URL)
     connection.flushdb()
     yield connection
     connection.flushdb()
@@ -84,18 +61,8 @@ def world(ctx, make):
 
 @pytest.fixture()
 def servers(world, environment):
-    processes, urls = [], []
-    try:
-        for _ in range(2):
-            process = subprocess.Popen([sys.executable, "-c", SERVER], env=environment, cwd=ROOT,
-                                       stdout=subprocess.PIPE, text=True)
-            processes.append(process)
-            urls.append(f"http://127.0.0.1:{process.stdout.readline().strip()}")
+    with app_servers(environment, verify_limit=VERIFY_LIMIT) as urls:
         yield urls
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 class Browser:
@@ -168,18 +135,6 @@ def test_two_servers_share_cache_rate_limits_and_jobs(world, servers, environmen
     assert job is not None and job.state == JobState.QUEUED
     job_id = job.id
     end_reads()
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--workers", "1"],
-                              env=environment, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
-    try:
-        for _ in range(120):
-            state = db.session.get(CertificateJob, job_id).state
-            end_reads()
-            if state in (JobState.DONE, JobState.FAILED):
-                break
-            time.sleep(0.5)
-    finally:
-        worker.terminate()
-        output = worker.communicate(timeout=30)[0]
+    _state, output = worker_renders(job_id, environment)
     job = db.session.get(CertificateJob, job_id)
     assert job.state == JobState.DONE and job.done == 3, output[-3000:]

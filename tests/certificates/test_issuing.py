@@ -18,7 +18,7 @@ from app.extensions import db
 from app.people.models import SkillLevelRecord
 from app.results.amendment import amend
 from app.results.publication import publish
-from tests.certificates.world import final_world
+from tests.certificates.world import final_world, level_record
 from tests.results.builders import finished_world
 
 AWARD, PARTICIPATION = CertificateKind.AWARD, CertificateKind.PARTICIPATION
@@ -135,15 +135,12 @@ def test_level_certificate_numbered_by_the_evaluation_body(make):
     world = final_world(make, care=False)
     body = make.unit("JX-EVAL")
     world.event.level_certificate_issuer = body
-    person = world.competitor("W-01").lead.person
-    record = SkillLevelRecord(person=person, occupation_code="6-18-02-04", level="level3", source="promotion")
-    db.session.add(record)
-    db.session.flush()
+    record = level_record(world)
     certificate = issue_level_certificate(record, world.event, world.weld)
     assert certificate.number == "JX-EVAL20263000001" and record.certificate_no == certificate.number
     assert certificate.kind == CertificateKind.LEVEL and certificate.content["award_or_level"] == "level3"
     assert issue_level_certificate(record, world.event, world.weld) is certificate
-    other = SkillLevelRecord(person=person, occupation_code="X", level="principal", source="promotion")
+    other = SkillLevelRecord(person=record.person, occupation_code="X", level="principal", source="promotion")
     db.session.add(other)
     db.session.flush()
     with pytest.raises(CertificateError, match="level5"):

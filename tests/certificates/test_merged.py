@@ -22,14 +22,6 @@ from tests.events.helpers import login_en
 DPI = 100  # enough for a 3 cm QR code (about 118 px), four times faster than print resolution
 
 
-@pytest.fixture(autouse=True)
-def _jobs_dir(app, tmp_path):
-    before = app.config["CERTIFICATE_JOBS_DIR"]
-    app.config["CERTIFICATE_JOBS_DIR"] = str(tmp_path / "jobs")
-    yield
-    app.config["CERTIFICATE_JOBS_DIR"] = before
-
-
 @pytest.fixture()
 def world(ctx, make):
     world = final_world(make, care=True)

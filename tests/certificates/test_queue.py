@@ -4,14 +4,9 @@ messages never render it twice), a job whose worker died goes stale and is queue
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import redis
 
 from app import clock
 from app.certificates import bulk
@@ -19,16 +14,9 @@ from app.certificates.models import CertificateJob, CertificateKind, JobState
 from app.extensions import db
 from app.queue import huey, storage_for
 from tests.certificates.world import final_world
+from tests.deployment import redis_or_skip, worker_renders
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
-
-
-@pytest.fixture(autouse=True)
-def _jobs_dir(app, tmp_path):
-    before = app.config["CERTIFICATE_JOBS_DIR"]
-    app.config["CERTIFICATE_JOBS_DIR"] = str(tmp_path / "jobs")
-    yield
-    app.config["CERTIFICATE_JOBS_DIR"] = before
 
 
 @pytest.fixture()
@@ -75,7 +63,8 @@ def test_the_sweep_queues_stalled_jobs(job):
 def test_a_worker_process_renders_a_queued_job(app, job, backend, tmp_path):
     redis_url = REDIS_URL if backend == "redis" else None
     if redis_url:
-        redis.Redis.from_url(redis_url).flushdb()
+        with redis_or_skip(redis_url) as connection:
+            connection.flushdb()
     queue_path = str(tmp_path / "queue.sqlite3")
     huey.immediate = False
     huey.storage = storage_for(redis_url, queue_path)
@@ -91,21 +80,7 @@ def test_a_worker_process_renders_a_queued_job(app, job, backend, tmp_path):
            "QUEUE_PATH": queue_path, "REDIS_URL": redis_url or "",
            "CERTIFICATE_JOBS_DIR": app.config["CERTIFICATE_JOBS_DIR"],
            "CERTIFICATE_KEYS_DIR": app.config["CERTIFICATE_KEYS_DIR"]}
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--workers", "1"],
-                              env=env, cwd=Path(__file__).resolve().parents[2],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        state = None
-        for _ in range(120):
-            db.session.expire_all()
-            state = db.session.get(CertificateJob, job.id).state
-            db.session.rollback()   # end the read: on SQLite every transaction holds the write lock
-            if state in (JobState.DONE, JobState.FAILED):
-                break
-            time.sleep(0.5)
-    finally:
-        worker.terminate()
-        output = worker.communicate(timeout=30)[0]
+    state, output = worker_renders(job.id, env)
     finished = db.session.get(CertificateJob, job.id)
     assert state == JobState.DONE, output[-3000:]
     assert finished.done == 3 and bulk.zip_path(finished).is_file()

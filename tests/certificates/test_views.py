@@ -20,14 +20,6 @@ from tests.events.helpers import login_en
 BASE = "http://localhost:5000"
 
 
-@pytest.fixture(autouse=True)
-def _jobs_dir(app, tmp_path):
-    before = app.config["CERTIFICATE_JOBS_DIR"]
-    app.config["CERTIFICATE_JOBS_DIR"] = str(tmp_path / "jobs")
-    yield
-    app.config["CERTIFICATE_JOBS_DIR"] = before
-
-
 @pytest.fixture()
 def world(ctx, make):
     world = final_world(make, care=False)

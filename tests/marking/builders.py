@@ -16,12 +16,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from app.audit import AuditEntry
 from app.auth.models import Role, User
@@ -32,8 +30,8 @@ from app.marking.models import Mark, MarkingTeamMember, SchemeCriterion
 from app.marking.schemes import SchemeFile, parse_scheme_json, save_scheme
 from app.tabular import Row
 from app.units.models import UnitKind
+from tests import factories
 from tests.events.helpers import registration
-from tests.factories import PASSWORD
 
 D = Decimal
 DESCRIPTORS = ["below industry standard", "meets industry standard", "exceeds it in some respects",
@@ -66,18 +64,9 @@ def scheme_doc() -> dict:
     return copy.deepcopy(SCHEME_DOC)
 
 
-@cache
-def _password_hash() -> str:
-    return generate_password_hash(PASSWORD)
-
-
 def expert(username: str, unit) -> User:
-    """An expert account that can log in with ``factories.PASSWORD``; scrypt runs once per session."""
-    user = User(username=username, display_name=username, role=Role.EXPERT, unit=unit,
-                password_hash=_password_hash())
-    db.session.add(user)
-    db.session.flush()
-    return user
+    """An expert account that can log in with ``factories.PASSWORD``."""
+    return factories.user(username, role=Role.EXPERT, unit=unit)
 
 
 def install_scheme(skill, doc: dict | None = None) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import pytest
 
 from app.config import PROJECT_ROOT, Config, DevConfig
 from app.startup_checks import DEVELOPMENT_MARKER, mark_development_keys, problems, settings_of
+from tests.ports import free_ports
 
 BIN = Path(sys.executable).parent
 
@@ -139,12 +139,6 @@ def test_gunicorn_refuses_once_in_the_master_with_exit_2(tmp_path):
     assert "Traceback" not in stderr and "Booting worker" not in stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _healthz_count(url: str) -> float:
     from prometheus_client.parser import text_string_to_metric_families
     text = urllib.request.urlopen(url, timeout=5).read().decode()
@@ -156,7 +150,7 @@ def test_gunicorn_workers_share_their_metrics(tmp_path):
     """Production from the checkout, as the deployment runs it: two workers, one scrape sees both."""
     env = _production_env(tmp_path, SECRET_KEY="s" * 64)
     subprocess.run([BIN / "jingsai", "db", "upgrade"], env=env, cwd=tmp_path, check=True, capture_output=True)
-    port = _free_port()
+    port = free_ports()
     server = _gunicorn(tmp_path, env, "--workers", "2", "--bind", f"127.0.0.1:{port}")
     base = f"http://127.0.0.1:{port}"
     try:

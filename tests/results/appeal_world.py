@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app import clock
-from app.auth.models import Role, User
+from app.auth.models import Role
 from app.extensions import db
 from app.marking.locking import lock_all_complete
 from app.marking.marksheet import Marksheet
@@ -21,7 +21,7 @@ from app.results.models import Standing
 from app.results.publication import publish
 from tests.conftest import FROZEN_NOW
 from tests.events.helpers import login_en
-from tests.marking.builders import JUDGES, _password_hash, rows
+from tests.marking.builders import JUDGES, rows
 from tests.results.builders import finished_world
 
 PEOPLE = (("ua-nc1", Role.UNIT_ADMIN, "NC-E1"), ("ua-nc", Role.UNIT_ADMIN, "JX-NC"),
@@ -34,10 +34,7 @@ AFTER_WINDOW = FROZEN_NOW + timedelta(hours=2)
 def appeal_world(make, **event_fields):
     world = finished_world(make, appeals_hours=2, **event_fields)
     for name, role, unit in PEOPLE:
-        user = User(username=name, display_name=name, role=role, unit=world.units[unit],
-                    password_hash=_password_hash())
-        db.session.add(user)
-        world.users[name] = user
+        world.users[name] = make.user(name, role=role, unit=world.units[unit])
     db.session.commit()
     return world
 
