@@ -110,6 +110,8 @@ def public_skill(code: str, skill_code: str):
     """The first lines of the table (stored once per version and language), or with ``?bib=`` the
     line of that bib (one standing row, rendered per request)."""
     bib = request.args.get("bib", "").strip()
+    if bib:
+        reads_first()  # a search is rendered per request, and only reads: on SQLite, side by side
 
     def render() -> str:
         event = _event(code)
